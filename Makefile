@@ -1,0 +1,151 @@
+# capsuled: build, test, run and install with GNU make.
+#
+#   make run      install what is missing, build, make a certificate, serve
+#   make check    install what is missing, build, run every test
+#
+# Everything that needs the libraries runs in a sub-make started after
+# `deps`, so that pkg-config is asked only once they are installed.
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= $(PREFIX)/etc
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+DESTDIR		?=
+
+BUILD		?= build
+SAN		?=
+
+# Debian packages for building, testing and running.
+DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-dev \
+		   check openssl python3 curl lynx clang-format
+PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark
+
+# Asked once, on first use, after deps has run.
+PKG_CFLAGS	= $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS	= $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+CHECK_CFLAGS	= $(eval CHECK_CFLAGS := $$(shell pkg-config --cflags check))$(CHECK_CFLAGS)
+CHECK_LIBS	= $(eval CHECK_LIBS := $$(shell pkg-config --libs check))$(CHECK_LIBS)
+CMARK_LIBS	= $(eval CMARK_LIBS := $$(shell pkg-config --libs libcmark))$(CMARK_LIBS)
+
+WARNINGS	:= -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wpointer-arith -Wcast-qual \
+		   -Wwrite-strings -Wformat=2 -Wundef -Wvla -Wimplicit-fallthrough \
+		   -Wnull-dereference -Wdouble-promotion
+CFLAGS		?= -O2 -g
+ifeq ($(SAN),1)
+  HARDEN	:= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+  LDHARDEN	:= -fsanitize=address,undefined
+else
+  HARDEN	:= -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+  LDHARDEN	:= -pie -Wl,-z,relro,-z,now
+endif
+ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
+		  -Isrc $(PKG_CFLAGS)
+ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
+
+# Modules without libevent or OpenSSL: the unit tests link only these.
+PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
+		   render_gopher
+SERVER_SRCS	:= main
+PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
+SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
+UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+UNIT_OBJS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
+
+BIN		:= $(BUILD)/capsuled
+LIBPURE		:= $(BUILD)/libcapsule.a
+UNIT_BIN	:= $(BUILD)/tests/unit
+
+.PHONY: all deps check check-build test unit integration run run-serve \
+	sanitize install uninstall clean format golden certs bench-render
+
+all: deps
+	@$(MAKE) --no-print-directory build-all
+
+build-all: $(BIN)
+
+# Installs the Debian packages that are missing; quiet when none are.
+deps:
+	@missing=""; \
+	for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+		    --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBPURE): $(PURE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(SERVER_OBJS) $(LIBPURE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SERVER_OBJS) $(LIBPURE) $(PKG_LIBS) -lpthread
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIBPURE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBPURE) $(CMARK_LIBS) \
+	    $(CHECK_LIBS)
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+check-build: $(BIN) $(UNIT_BIN)
+
+test: check-build
+	@$(MAKE) --no-print-directory unit integration
+
+unit: $(UNIT_BIN)
+	CAPSULED_GOLDEN=tests/golden $(UNIT_BIN)
+
+integration: $(BIN)
+	python3 tests/integration/run.py $(BIN)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SAN=1 test
+
+# Rewrites the expected renderings from the current renderer: review the
+# diff before committing it.
+golden: $(BIN)
+	@for md in tests/golden/*.md; do \
+		base=$${md%.md}; \
+		$(BIN) render gemtext $$md > $$base.gmi; \
+		$(BIN) render gophermap $$md > $$base.gophermap; \
+		$(BIN) render text $$md > $$base.txt; \
+	done
+
+$(BUILD)/bench/bench_render: tests/bench/bench_render.c $(LIBPURE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPURE) $(CMARK_LIBS)
+
+bench-render: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render
+	$(BUILD)/bench/bench_render
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/capsuled
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/capsuled
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

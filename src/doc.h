@@ -1,0 +1,84 @@
+/* doc: a Markdown document reduced to the blocks the small-web formats show. */
+#ifndef CAPSULED_DOC_H
+#define CAPSULED_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum doc_kind {
+	DOC_HEADING,
+	DOC_PARAGRAPH,	/* also the later paragraphs of a list item */
+	DOC_ITEM,	/* a list item's first paragraph */
+	DOC_CODE,
+	DOC_RULE,
+};
+
+/*
+ * A link or image of a block.  Its strings live in the document's arena
+ * and are freed with it.
+ */
+struct doc_link {
+	const char	*url;		/* as written in the Markdown */
+	const char	*label;		/* link text or image alt */
+	size_t		 start;		/* where its text starts in the block */
+	size_t		 end;		/* offset just after its text */
+	bool		 is_image;
+	size_t		 url_off;	/* arena offsets while parsing */
+	size_t		 label_off;
+};
+
+struct doc_block {
+	enum doc_kind	 kind;
+	int		 level;		/* heading level 1-6 */
+	int		 list_depth;	/* 0 outside lists, 1 in a top list */
+	int		 list;		/* which top-level list, from 1; 0: none */
+	int		 number;	/* ordered item number, 0 for bullets */
+	int		 quote_depth;	/* 0 outside block quotes */
+	const char	*text;		/* plain text; '\n' is a hard break */
+	size_t		 len;
+	const char	*info;		/* code block info string, or "" */
+	const struct doc_link *links;
+	size_t		 nlinks;
+	size_t		 text_off;	/* arena offsets while parsing */
+	size_t		 info_off;
+	size_t		 first_link;
+};
+
+/*
+ * All strings of a document sit in one arena and all links in one array,
+ * so that a page of 100 000 links costs a handful of allocations.
+ */
+struct doc {
+	struct doc_block	*blocks;
+	size_t			 nblocks;
+	size_t			 cap;
+	struct doc_link		*links;
+	size_t			 nlinks;
+	size_t			 links_cap;
+	char			*arena;
+};
+
+/*
+ * Parses len bytes of Markdown (any bytes: NULs and invalid UTF-8 are
+ * replaced) into a new document that the caller frees with doc_free().
+ * Never NULL.
+ */
+struct doc	*doc_parse(const char *markdown, size_t len);
+/*
+ * Gives back the parser memory this thread keeps between doc_parse() calls;
+ * call it after a batch of pages has been parsed.
+ */
+void		 doc_trim(void);
+/* Frees doc and everything it holds; doc_free(NULL) does nothing. */
+void		 doc_free(struct doc *doc);
+/*
+ * Returns whether the block is a link entry: one link that opens the block,
+ * followed by plain text (the "[Title](url) - Author" of a reading list),
+ * which both formats show as a single link.
+ */
+bool		 doc_is_link_entry(const struct doc_block *block);
+/* Returns whether the block's text is made only of its links' text, as in
+ * a paragraph holding an image alone: then the links say it all. */
+bool		 doc_is_only_links(const struct doc_block *block);
+
+#endif

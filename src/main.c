@@ -1,0 +1,147 @@
+/* main: the command line: render mode, config check, and serving. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gophermap.h"
+#include "render.h"
+
+#define CAPSULED_VERSION	"0.1.0"
+
+/* Exit statuses scripts can rely on. */
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: capsuled [-dn] [-f config]\n"
+	    "       capsuled render [-H host] [-P port] [-w width] "
+	    "gemtext|gophermap|text FILE.md\n"
+	    "       capsuled --version | --help\n", f);
+}
+
+/* Reads a whole file into out; 0 or -1 with errno set. */
+static int
+read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	if (ferror(f)) {
+		int saved = errno;
+
+		fclose(f);
+		errno = saved;
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+parse_number(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || *s == '-' ||
+	    v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+render_main(int argc, char **argv)
+{
+	struct render_opts opts;
+	enum render_format fmt;
+	struct buf md = BUF_INIT, out = BUF_INIT;
+	unsigned long n;
+	int ch;
+
+	render_opts_init(&opts);
+	optind = 1;
+	while ((ch = getopt(argc, argv, "H:P:w:")) != -1) {
+		switch (ch) {
+		case 'H':
+			opts.host = optarg;
+			break;
+		case 'P':
+			if (parse_number(optarg, 1, 65535, &n) == -1) {
+				fprintf(stderr, "capsuled: bad port: %s\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			opts.port = (unsigned)n;
+			break;
+		case 'w':
+			if (parse_number(optarg, 20, 1000, &n) == -1) {
+				fprintf(stderr, "capsuled: bad width: %s "
+				    "(20 to 1000)\n", optarg);
+				return EXIT_USAGE;
+			}
+			opts.width = n;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (render_format_parse(argv[optind], &fmt) == -1) {
+		fprintf(stderr, "capsuled: unknown format: %s (gemtext, "
+		    "gophermap or text)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (read_file(argv[optind + 1], &md) == -1) {
+		fprintf(stderr, "capsuled: %s: %s\n", argv[optind + 1],
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	render_markdown(buf_str(&md), md.len, fmt, &opts, &out);
+	if (fmt == RENDER_GOPHERMAP)
+		gophermap_end(&out);
+	buf_release(&md);
+	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+	    fflush(stdout) == EOF) {
+		fprintf(stderr, "capsuled: writing output: %s\n",
+		    strerror(errno));
+		buf_release(&out);
+		return EXIT_RUNTIME;
+	}
+	buf_release(&out);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "render") == 0)
+		return render_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("capsuled %s\n", CAPSULED_VERSION);
+		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return EXIT_USAGE;
+}

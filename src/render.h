@@ -1,0 +1,67 @@
+/* render: a Markdown document into gemtext, a gophermap or plain text. */
+#ifndef CAPSULED_RENDER_H
+#define CAPSULED_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "doc.h"
+
+enum render_format {
+	RENDER_GEMTEXT,
+	RENDER_GOPHERMAP,
+	RENDER_TEXT,
+};
+
+#define RENDER_WIDTH	70
+
+/* Where the page is served from; strings are borrowed for the call. */
+struct render_opts {
+	const char	*host;	/* this server's name, for gophermap items */
+	unsigned	 port;	/* this server's Gopher port */
+	const char	*base;	/* the page's folder as a selector: "/", "/a/" */
+	size_t		 width;	/* wrap column for gophermaps and text */
+};
+
+/* Fills opts with the defaults: localhost, port 70, base "/", width 70. */
+void	render_opts_init(struct render_opts *opts);
+/* Looks a format up by name ("gemtext", "gophermap", "text"); 0 or -1. */
+int	render_format_parse(const char *name, enum render_format *fmt);
+/*
+ * Parses len bytes of Markdown and appends the page in format fmt to out.
+ * A gophermap comes without its closing "." line, so that a caller can
+ * add items; gophermap_end() closes it.
+ */
+void	render_markdown(const char *md, size_t len, enum render_format fmt,
+	    const struct render_opts *opts, struct buf *out);
+
+/* The format renderers, each appending doc to out. */
+void	render_gemtext(const struct doc *doc, struct buf *out);
+void	render_gophermap(const struct doc *doc,
+	    const struct render_opts *opts, struct buf *out);
+void	render_text(const struct doc *doc, const struct render_opts *opts,
+	    struct buf *out);
+
+/*
+ * Appends the gophermap item for a link to url shown as display: a real
+ * item for gopher:// URLs and for relative links (type 1 for .md pages),
+ * otherwise an 'h' item "URL:..." on this server.
+ */
+void	render_gopher_link(struct buf *out, const char *url,
+	    const char *display, size_t display_len,
+	    const struct render_opts *opts);
+
+/* Helpers shared by the renderers (render.c). */
+
+/* Whether a blank line goes between blocks prev (NULL at the start) and
+ * cur: none at the start and none inside a list. */
+bool	render_blank_between(const struct doc_block *prev,
+	    const struct doc_block *cur);
+/*
+ * When url is a relative link to a Markdown page ("a/b.md#x"), returns the
+ * length of its path up to and without ".md"; otherwise 0.
+ */
+size_t	render_md_link_len(const char *url);
+
+#endif

@@ -1,0 +1,142 @@
+/* render_gemtext: a document as gemtext (text/gemini). */
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "url.h"
+
+/* A gemtext rule: no marker, and short enough for a phone screen. */
+#define GEMTEXT_RULE	"----------------------------------------"
+
+static bool
+gemtext_starts_marker(const char *s, size_t len)
+{
+	return (len >= 1 && (s[0] == '*' || s[0] == '#' || s[0] == '>')) ||
+	    (len >= 2 && s[0] == '=' && s[1] == '>') ||
+	    (len >= 3 && strncmp(s, "```", 3) == 0);
+}
+
+/* A text line that would read as a gemtext line type is kept text by a
+ * leading space, which clients show as it is. */
+static void
+gemtext_text_line(struct buf *out, const char *prefix, const char *s,
+    size_t len)
+{
+	buf_adds(out, prefix);
+	if (*prefix == '\0' && gemtext_starts_marker(s, len))
+		buf_addc(out, ' ');
+	buf_add(out, s, len);
+	buf_addc(out, '\n');
+}
+
+static void
+gemtext_link_line(struct buf *out, const char *url, const char *label,
+    size_t label_len)
+{
+	size_t md_len = render_md_link_len(url);
+
+	buf_adds(out, "=> ");
+	if (md_len > 0) {
+		/* A Markdown page is served rendered: a.md#x -> a.gmi#x. */
+		url_encode(out, url, md_len);
+		buf_adds(out, ".gmi");
+		url += md_len + 3;
+	}
+	url_encode(out, url, strlen(url));
+	if (label_len > 0) {
+		buf_addc(out, ' ');
+		buf_add(out, label, label_len);
+	}
+	buf_addc(out, '\n');
+}
+
+static void
+gemtext_links(const struct doc_block *b, struct buf *out)
+{
+	for (size_t i = 0; i < b->nlinks; i++)
+		gemtext_link_line(out, b->links[i].url, b->links[i].label,
+		    strlen(b->links[i].label));
+}
+
+static void
+gemtext_prose(const struct doc_block *b, struct buf *out)
+{
+	char first[32];
+	const char *quote = b->quote_depth > 0 ? "> " : "";
+	const char *line = b->text, *nl, *end = b->text + b->len;
+
+	if (doc_is_link_entry(b)) {
+		gemtext_link_line(out, b->links[0].url, b->text, b->len);
+		return;
+	}
+	if (!doc_is_only_links(b)) {
+		if (b->kind == DOC_ITEM && b->number > 0)
+			snprintf(first, sizeof(first), "%s%d. ", quote,
+			    b->number);
+		else
+			snprintf(first, sizeof(first), "%s%s", quote,
+			    b->kind == DOC_ITEM ? "* " : "");
+		for (;;) {
+			nl = memchr(line, '\n', (size_t)(end - line));
+			gemtext_text_line(out, line == b->text ? first : quote,
+			    line, (size_t)((nl ? nl : end) - line));
+			if (nl == NULL)
+				break;
+			line = nl + 1;
+		}
+	}
+	gemtext_links(b, out);
+}
+
+static void
+gemtext_code(const struct doc_block *b, struct buf *out)
+{
+	const char *line = b->text, *nl, *end = b->text + b->len;
+
+	buf_adds(out, "```");
+	buf_adds(out, b->info);
+	buf_addc(out, '\n');
+	while (line < end) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		/* A fence inside the block would end it early. */
+		if (strncmp(line, "```", 3) == 0 && line + 3 <= end)
+			buf_addc(out, ' ');
+		buf_add(out, line, (size_t)((nl ? nl : end) - line));
+		buf_addc(out, '\n');
+		line = nl ? nl + 1 : end;
+	}
+	buf_adds(out, "```\n");
+}
+
+void
+render_gemtext(const struct doc *doc, struct buf *out)
+{
+	const struct doc_block *prev = NULL;
+
+	for (size_t i = 0; i < doc->nblocks; i++) {
+		const struct doc_block *b = &doc->blocks[i];
+
+		if (render_blank_between(prev, b))
+			buf_addc(out, '\n');
+		prev = b;
+		switch (b->kind) {
+		case DOC_HEADING:
+			buf_addn(out, '#', b->level < 3 ? (size_t)b->level : 3);
+			buf_addc(out, ' ');
+			buf_add(out, b->text, b->len);
+			buf_addc(out, '\n');
+			gemtext_links(b, out);
+			break;
+		case DOC_PARAGRAPH:
+		case DOC_ITEM:
+			gemtext_prose(b, out);
+			break;
+		case DOC_CODE:
+			gemtext_code(b, out);
+			break;
+		case DOC_RULE:
+			buf_adds(out, GEMTEXT_RULE "\n");
+			break;
+		}
+	}
+}

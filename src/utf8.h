@@ -1,0 +1,29 @@
+/* utf8: validation and column counting for UTF-8 text. */
+#ifndef CAPSULED_UTF8_H
+#define CAPSULED_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Returns the length (1-4) of the well-formed UTF-8 sequence at s, which
+ * holds len > 0 bytes, or 0 when the bytes there are not UTF-8 (overlong
+ * forms, surrogates and code points past U+10FFFF included).  Stores the
+ * code point in *cp when cp is not NULL.
+ */
+size_t	utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Returns whether all len bytes of s are well-formed UTF-8. */
+bool	utf8_is_valid(const char *s, size_t len);
+/*
+ * Returns how many columns s takes: one per code point, and one per byte
+ * that is not part of a well-formed sequence.
+ */
+size_t	utf8_columns(const char *s, size_t len);
+/*
+ * Returns how many bytes of s fit in cols columns without splitting a
+ * character.
+ */
+size_t	utf8_prefix_for_columns(const char *s, size_t len, size_t cols);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * bench_render: times rendering a generated 1 MiB Markdown reading list
+ * into each format against cmark's own HTML renderer, in the same run.
+ * Both sides parse and render, as a page build does.
+ */
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "gophermap.h"
+#include "render.h"
+
+#define BENCH_ROUNDS	15
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A reading list: sections of linked entries, some nested, ~1 MiB. */
+static void
+make_document(struct buf *md)
+{
+	int i = 0;
+
+	buf_adds(md, "# Generated reading list\n\n");
+	while (md->len < 1024 * 1024) {
+		if (i % 40 == 0)
+			buf_printf(md, "\n## Section %d\n\nSome *intro* text "
+			    "with a [link](https://s.example/%d).\n\n", i, i);
+		buf_printf(md, "* [Entry number %d on distributed systems]"
+		    "(https://example.org/papers/%d.html) - Author %d\n",
+		    i, i, i);
+		if (i % 7 == 0)
+			buf_printf(md, "  * [Notes %d](notes/%d.md)\n", i, i);
+		i++;
+	}
+}
+
+/* Seconds to parse and render once; fmt < 0 means cmark's HTML. */
+static double
+time_once(const struct buf *md, int fmt, struct buf *out)
+{
+	struct render_opts opts;
+	double start = now();
+
+	render_opts_init(&opts);
+	buf_clear(out);
+	if (fmt < 0) {
+		char *html = cmark_markdown_to_html(md->data, md->len,
+		    CMARK_OPT_VALIDATE_UTF8);
+
+		buf_adds(out, html);
+		free(html);
+	} else
+		render_markdown(md->data, md->len, (enum render_format)fmt,
+		    &opts, out);
+	return now() - start;
+}
+
+int
+main(void)
+{
+	static const struct {
+		const char	*name;
+		int		 fmt;
+	} formats[] = {
+		{ "cmark-html", -1 },
+		{ "gemtext", RENDER_GEMTEXT },
+		{ "gophermap", RENDER_GOPHERMAP },
+		{ "text", RENDER_TEXT },
+	};
+	enum { NFORMATS = sizeof(formats) / sizeof(formats[0]) };
+	double t[NFORMATS][BENCH_ROUNDS], median[NFORMATS], worst = 0;
+	size_t out_len[NFORMATS];
+	struct buf md = BUF_INIT, out = BUF_INIT;
+
+	make_document(&md);
+	/* Rounds alternate the formats so that a drifting machine weighs
+	 * on all of them alike. */
+	for (int r = 0; r < BENCH_ROUNDS; r++)
+		for (int f = 0; f < NFORMATS; f++) {
+			t[f][r] = time_once(&md, formats[f].fmt, &out);
+			out_len[f] = out.len;
+		}
+	printf("bench-render: %zu bytes of Markdown, median of %d rounds "
+	    "(parse + render)\n", md.len, BENCH_ROUNDS);
+	for (int f = 0; f < NFORMATS; f++) {
+		qsort(t[f], BENCH_ROUNDS, sizeof(t[f][0]), cmp_double);
+		median[f] = t[f][BENCH_ROUNDS / 2];
+		printf("  %-10s %8.2f ms  %8zu bytes out", formats[f].name,
+		    median[f] * 1e3, out_len[f]);
+		if (f > 0) {
+			printf("  %.2fx cmark-html", median[f] / median[0]);
+			if (median[f] / median[0] > worst)
+				worst = median[f] / median[0];
+		}
+		printf("\n");
+	}
+	printf("bench-render: worst ratio %.2fx (goal: at most 1.50x)\n",
+	    worst);
+	buf_release(&md);
+	buf_release(&out);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* check_main: runs every unit suite and prints Check's summary line. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "tests.h"
+
+char *
+test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(buf_test_suite());
+	int failed;
+
+	srunner_add_suite(sr, utf8_test_suite());
+	srunner_add_suite(sr, url_test_suite());
+	srunner_add_suite(sr, wrap_test_suite());
+	srunner_add_suite(sr, gophermap_test_suite());
+	srunner_add_suite(sr, render_test_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

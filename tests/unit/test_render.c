@@ -1,0 +1,340 @@
+/* test_render: the three renderers, against golden files, rules, and
+ * pathological input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gophermap.h"
+#include "render.h"
+#include "tests.h"
+#include "utf8.h"
+
+static const char *golden_names[] = {
+	"reading-list", "headings", "inline", "links", "lists", "blocks",
+	"escapes",
+};
+
+static const struct {
+	enum render_format	 fmt;
+	const char		*ext;
+} golden_formats[] = {
+	{ RENDER_GEMTEXT, "gmi" },
+	{ RENDER_GOPHERMAP, "gophermap" },
+	{ RENDER_TEXT, "txt" },
+};
+
+static void
+render_string(const char *md, size_t len, enum render_format fmt,
+    struct buf *out)
+{
+	struct render_opts opts;
+
+	render_opts_init(&opts);
+	render_markdown(md, len, fmt, &opts, out);
+	if (fmt == RENDER_GOPHERMAP)
+		gophermap_end(out);
+}
+
+START_TEST(test_render_golden)
+{
+	const char *dir = getenv("CAPSULED_GOLDEN");
+	const char *name = golden_names[_i / 3];
+	char path[512];
+	char *md, *expected;
+	size_t md_len, expected_len;
+	struct buf out = BUF_INIT;
+	int f = _i % 3;
+
+	ck_assert_msg(dir != NULL, "CAPSULED_GOLDEN is not set");
+	snprintf(path, sizeof(path), "%s/%s.md", dir, name);
+	md = test_read_file(path, &md_len);
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, name,
+	    golden_formats[f].ext);
+	expected = test_read_file(path, &expected_len);
+	render_string(md, md_len, golden_formats[f].fmt, &out);
+	ck_assert_msg(out.len == expected_len &&
+	    memcmp(buf_str(&out), expected, expected_len) == 0,
+	    "%s differs; got:\n%s", path, buf_str(&out));
+	free(md);
+	free(expected);
+	buf_release(&out);
+}
+END_TEST
+
+/* One rule each: Markdown in, the exact gemtext out. */
+static const struct {
+	const char	*md;
+	const char	*gemtext;
+} gemtext_rules[] = {
+	{ "#### Four\n", "### Four\n" },
+	{ "# *A* **b** `c`\n", "# A b c\n" },
+	{ "one\ntwo\n", "one two\n" },
+	{ "one  \ntwo\n", "one\ntwo\n" },
+	{ "a <span>b</span> c\n", "a b c\n" },
+	{ "[T](https://x.example/) - A\n", "=> https://x.example/ T - A\n" },
+	{ "* [T](https://x.example/) - A\n",
+	  "=> https://x.example/ T - A\n" },
+	{ "See [x](https://x.example/) now.\n",
+	  "See x now.\n=> https://x.example/ x\n" },
+	{ "![alt](pic.png)\n", "=> pic.png alt\n" },
+	{ "Go [there](<a b.md#c d>)\n",
+	  "Go there\n=> a%20b.gmi#c%20d there\n" },
+	{ "* a\n  * [n](https://n.example/)\n",
+	  "* a\n=> https://n.example/ n\n" },
+	{ "3. c\n4. d\n", "3. c\n4. d\n" },
+	{ "```py\nx\n```\n", "```py\nx\n```\n" },
+	{ "    code\n", "```\ncode\n```\n" },
+	{ "> q\n", "> q\n" },
+	{ "***\n", "----------------------------------------\n" },
+	{ "\\=> x\n", " => x\n" },
+	{ "\\* x\n", " * x\n" },
+	{ "\\## x\n", " ## x\n" },
+	{ "\\> x\n", " > x\n" },
+	{ "\\`\\`\\` x\n", " ``` x\n" },
+	{ "[a](https://x.example/\xc3\xa9)\n",
+	  "=> https://x.example/%C3%A9 a\n" },
+	{ "[](https://x.example/)\n", "=> https://x.example/\n" },
+};
+
+START_TEST(test_render_gemtext_rule)
+{
+	struct buf out = BUF_INIT;
+	const char *md = gemtext_rules[_i].md;
+
+	render_string(md, strlen(md), RENDER_GEMTEXT, &out);
+	ck_assert_msg(strcmp(buf_str(&out), gemtext_rules[_i].gemtext) == 0,
+	    "rule %d: %s gave:\n%s", _i, md, buf_str(&out));
+	buf_release(&out);
+}
+END_TEST
+
+/* Every line: a type, four TAB-separated fields, CRLF; then ".". */
+static void
+assert_gophermap_valid(const struct buf *map, size_t width)
+{
+	const char *line = map->data, *end = map->data + map->len, *crlf;
+	int tabs;
+
+	ck_assert_msg(map->len >= 3 &&
+	    strcmp(end - 3, ".\r\n") == 0, "no closing line");
+	end -= 3;
+	for (; line < end; line = crlf + 2) {
+		crlf = strstr(line, "\r\n");
+		ck_assert_msg(crlf != NULL && crlf < end + 1,
+		    "line without CRLF");
+		tabs = 0;
+		for (const char *p = line; p < crlf; p++) {
+			ck_assert_msg(*p != '\r' && *p != '\n' && *p != '\0',
+			    "control byte inside a line");
+			tabs += *p == '\t';
+		}
+		ck_assert_msg(tabs == 3, "line with %d TABs: %.60s", tabs,
+		    line);
+		ck_assert_msg(utf8_is_valid(line, (size_t)(crlf - line)),
+		    "invalid UTF-8 in %.60s", line);
+		if (line[0] == 'i' && width > 0)
+			ck_assert_uint_le(utf8_columns(line + 1,
+			    strcspn(line + 1, "\t")), width);
+	}
+}
+
+START_TEST(test_render_gophermap_wraps_prose)
+{
+	struct buf out = BUF_INIT, md = BUF_INIT;
+
+	for (int i = 0; i < 200; i++)
+		buf_adds(&md, "word\xc3\xa9 ");
+	render_string(md.data, md.len, RENDER_GOPHERMAP, &out);
+	assert_gophermap_valid(&out, RENDER_WIDTH);
+	ck_assert_ptr_nonnull(strstr(out.data, "i" "word\xc3\xa9 word"));
+	buf_release(&out);
+	buf_release(&md);
+}
+END_TEST
+
+START_TEST(test_render_gophermap_items)
+{
+	struct buf out = BUF_INIT;
+	struct render_opts opts;
+	const char *md =
+	    "* [Title](<https://x.example/a b>) - Author\n\n"
+	    "[g](gopher://g.example:7070/0/f%20x.txt)\n\n"
+	    "[page](sub/page.md) [up](../index.md) [pic](p/i.gif)\n";
+
+	render_opts_init(&opts);
+	opts.host = "capsule.example";
+	opts.port = 7070;
+	opts.base = "/dir/";
+	render_markdown(md, strlen(md), RENDER_GOPHERMAP, &opts, &out);
+	ck_assert_str_eq(out.data,
+	    "hTitle - Author\tURL:https://x.example/a%20b\tcapsule.example"
+	    "\t7070\r\n"
+	    "i\t\terror.host\t1\r\n"
+	    "0g\t/f x.txt\tg.example\t7070\r\n"
+	    "i\t\terror.host\t1\r\n"
+	    "1page\t/dir/sub/page\tcapsule.example\t7070\r\n"
+	    "1up\t/\tcapsule.example\t7070\r\n"
+	    "gpic\t/dir/p/i.gif\tcapsule.example\t7070\r\n");
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_render_text_numbers_links)
+{
+	struct buf out = BUF_INIT;
+	const char *md = "# T\n\nRead [a](https://a.example/) and "
+	    "[b](page.md).\n";
+
+	render_string(md, strlen(md), RENDER_TEXT, &out);
+	ck_assert_str_eq(out.data, "T\n=\n\nRead a [1] and b [2].\n\n"
+	    "References\n\n[1] https://a.example/\n"
+	    "[2] gopher://localhost:70/1/page\n");
+	buf_release(&out);
+}
+END_TEST
+
+/* Counts how often needle occurs in hay. */
+static size_t
+count_occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += len)
+		n++;
+	return n;
+}
+
+START_TEST(test_render_keeps_every_link)
+{
+	struct buf md = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT;
+	char needle[64];
+	const int n = 100000;
+
+	/* Half as list items with authors, half inside one paragraph. */
+	for (int i = 0; i < n / 2; i++)
+		buf_printf(&md, "* [l%d](https://x.example/%d) - a\n", i, i);
+	buf_addc(&md, '\n');
+	for (int i = n / 2; i < n; i++)
+		buf_printf(&md, "[l%d](https://x.example/%d)\n", i, i);
+	render_string(md.data, md.len, RENDER_GEMTEXT, &gmi);
+	render_string(md.data, md.len, RENDER_GOPHERMAP, &map);
+	ck_assert_uint_eq(count_occurrences(gmi.data, "\n=> https://x."),
+	    (size_t)n - 1);
+	ck_assert(strncmp(gmi.data, "=> https://x.example/0 l0 - a\n",
+	    30) == 0);
+	ck_assert_uint_eq(count_occurrences(map.data,
+	    "\tURL:https://x.example/"), (size_t)n);
+	snprintf(needle, sizeof(needle), "=> https://x.example/%d l%d\n",
+	    n - 1, n - 1);
+	ck_assert_ptr_nonnull(strstr(gmi.data, needle));
+	assert_gophermap_valid(&map, 0);
+	buf_release(&md);
+	buf_release(&gmi);
+	buf_release(&map);
+}
+END_TEST
+
+START_TEST(test_render_deep_quotes)
+{
+	struct buf md = BUF_INIT, out = BUF_INIT;
+
+	for (int i = 0; i < 10000; i++)
+		buf_adds(&md, "> ");
+	buf_adds(&md, "deep [x](https://deep.example/)\n");
+	render_string(md.data, md.len, RENDER_GEMTEXT, &out);
+	ck_assert_str_eq(out.data, "> deep x\n=> https://deep.example/ x\n");
+	buf_clear(&out);
+	render_string(md.data, md.len, RENDER_GOPHERMAP, &out);
+	assert_gophermap_valid(&out, RENDER_WIDTH);
+	ck_assert_ptr_nonnull(strstr(out.data, "> > > > deep x"));
+	buf_clear(&out);
+	render_string(md.data, md.len, RENDER_TEXT, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "deep x [1]"));
+	buf_release(&md);
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_render_megabyte_line)
+{
+	struct buf md = BUF_INIT, out = BUF_INIT;
+
+	/* One line of 1 MiB: words, then one unbroken run. */
+	while (md.len < 512 * 1024)
+		buf_adds(&md, "lorem ipsum ");
+	buf_addn(&md, 'x', 1024 * 1024 - md.len);
+	buf_addc(&md, '\n');
+	render_string(md.data, md.len, RENDER_GOPHERMAP, &out);
+	assert_gophermap_valid(&out, RENDER_WIDTH);
+	buf_clear(&out);
+	render_string(md.data, md.len, RENDER_GEMTEXT, &out);
+	/* A paragraph is one gemtext line, however long. */
+	ck_assert_uint_eq(count_occurrences(out.data, "\n"), 1);
+	ck_assert_uint_ge(out.len, 1000000);
+	buf_clear(&out);
+	render_string(md.data, md.len, RENDER_TEXT, &out);
+	ck_assert_uint_ge(count_occurrences(out.data, "\n"), 14000);
+	buf_release(&md);
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_render_nul_and_invalid_utf8)
+{
+	static const char md[] = "# he\0ad\xff\n\n* it\xc3\x28m [l\xfe](htt"
+	    "ps://x.example/\x80) - \xed\xa0\x80\n\n```\n\0\xff\n```\n";
+	struct buf out = BUF_INIT;
+
+	for (size_t f = 0; f < 3; f++) {
+		buf_clear(&out);
+		render_string(md, sizeof(md) - 1, golden_formats[f].fmt, &out);
+		ck_assert_msg(utf8_is_valid(out.data, out.len),
+		    "invalid UTF-8 in %s", golden_formats[f].ext);
+		ck_assert_ptr_null(memchr(out.data, '\0', out.len));
+		if (golden_formats[f].fmt == RENDER_GOPHERMAP)
+			assert_gophermap_valid(&out, RENDER_WIDTH);
+	}
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_render_format_names)
+{
+	enum render_format fmt;
+
+	ck_assert_int_eq(render_format_parse("gemtext", &fmt), 0);
+	ck_assert_int_eq(fmt, RENDER_GEMTEXT);
+	ck_assert_int_eq(render_format_parse("gophermap", &fmt), 0);
+	ck_assert_int_eq(fmt, RENDER_GOPHERMAP);
+	ck_assert_int_eq(render_format_parse("text", &fmt), 0);
+	ck_assert_int_eq(fmt, RENDER_TEXT);
+	ck_assert_int_eq(render_format_parse("html", &fmt), -1);
+}
+END_TEST
+
+Suite *
+render_test_suite(void)
+{
+	Suite *s = suite_create("render");
+	TCase *tc = tcase_create("core");
+	TCase *big = tcase_create("pathological");
+
+	tcase_add_loop_test(tc, test_render_golden, 0,
+	    (int)(sizeof(golden_names) / sizeof(golden_names[0])) * 3);
+	tcase_add_loop_test(tc, test_render_gemtext_rule, 0,
+	    sizeof(gemtext_rules) / sizeof(gemtext_rules[0]));
+	tcase_add_test(tc, test_render_gophermap_wraps_prose);
+	tcase_add_test(tc, test_render_gophermap_items);
+	tcase_add_test(tc, test_render_text_numbers_links);
+	tcase_add_test(tc, test_render_format_names);
+	tcase_add_test(tc, test_render_nul_and_invalid_utf8);
+	suite_add_tcase(s, tc);
+	/* Large inputs: generous for the sanitizer build, not a benchmark. */
+	tcase_set_timeout(big, 300);
+	tcase_add_test(big, test_render_keeps_every_link);
+	tcase_add_test(big, test_render_deep_quotes);
+	tcase_add_test(big, test_render_megabyte_line);
+	suite_add_tcase(s, big);
+	return s;
+}

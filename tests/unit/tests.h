@@ -1,0 +1,19 @@
+/* tests: the Check suites, one per module, and the helpers they share. */
+#ifndef CAPSULED_TESTS_H
+#define CAPSULED_TESTS_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite	*buf_test_suite(void);
+Suite	*utf8_test_suite(void);
+Suite	*url_test_suite(void);
+Suite	*wrap_test_suite(void);
+Suite	*gophermap_test_suite(void);
+Suite	*render_test_suite(void);
+
+/* Reads a whole file; the caller frees the result.  Fails the test when
+ * the file cannot be read. */
+char	*test_read_file(const char *path, size_t *len);
+
+#endif
