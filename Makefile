@@ -47,8 +47,8 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
-		   render_gopher
-SERVER_SRCS	:= main
+		   render_gopher log config store gopher gemini
+SERVER_SRCS	:= main server listener conn tlsctx
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
@@ -102,6 +102,42 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBPURE)
 
 check: deps
 	@$(MAKE) --no-print-directory test
+
+# A self-signed ECDSA P-256 certificate for the host, made once: Gemini
+# clients pin it on first use, so an existing one is never replaced.
+CERT_HOST	?= localhost
+CERT_DAYS	?= 36500
+certs: certs/cert.pem
+
+certs/cert.pem:
+	@mkdir -p certs
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout certs/key.pem -out certs/cert.pem -days $(CERT_DAYS) \
+	    -subj "/CN=$(CERT_HOST)" -addext "subjectAltName=DNS:$(CERT_HOST)" \
+	    2>/dev/null
+	@chmod 600 certs/key.pem
+
+RUN_GOPHER_PORT	?= 7070
+RUN_GEMINI_PORT	?= 1965
+
+# Serves content/ on loopback with unprivileged ports.
+run: deps
+	@$(MAKE) --no-print-directory run-serve
+
+run-serve: $(BIN) certs/cert.pem
+	@{ echo "# made by make run"; \
+	   echo "hostname localhost"; \
+	   echo "listen 127.0.0.1"; \
+	   if grep -qs ' lo$$' /proc/net/if_inet6; then echo "listen ::1"; fi; \
+	   echo "gopher_port $(RUN_GOPHER_PORT)"; \
+	   echo "gemini_port $(RUN_GEMINI_PORT)"; \
+	   echo "content content"; \
+	   echo "cert certs/cert.pem"; \
+	   echo "key certs/key.pem"; } > $(BUILD)/run.conf
+	@echo "Gopher: gopher://localhost:$(RUN_GOPHER_PORT)/"
+	@echo "Gemini: gemini://localhost$(if $(filter 1965,$(RUN_GEMINI_PORT)),,:$(RUN_GEMINI_PORT))/"
+	@echo "(Ctrl-C stops the server)"
+	exec $(BIN) -f $(BUILD)/run.conf
 
 check-build: $(BIN) $(UNIT_BIN)
 

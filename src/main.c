@@ -1,15 +1,22 @@
 /* main: the command line: render mode, config check, and serving. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "gophermap.h"
+#include "log.h"
 #include "render.h"
+#include "server.h"
 
 #define CAPSULED_VERSION	"0.1.0"
+
+#ifndef CAPSULED_CONFIG
+#define CAPSULED_CONFIG	"/etc/capsuled.conf"
+#endif
 
 /* Exit statuses scripts can rely on. */
 #define EXIT_RUNTIME	1
@@ -129,6 +136,46 @@ render_main(int argc, char **argv)
 	return 0;
 }
 
+static int
+serve_main(int argc, char **argv)
+{
+	const char *config = CAPSULED_CONFIG;
+	bool check_only = false;
+	struct server *server;
+	int ch, status;
+
+	log_init(LOG_LEVEL_INFO);
+	while ((ch = getopt(argc, argv, "df:n")) != -1) {
+		switch (ch) {
+		case 'd':
+			log_init(LOG_LEVEL_DEBUG);
+			break;
+		case 'f':
+			config = optarg;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	server = server_new(config, check_only);
+	if (check_only) {
+		printf("%s: configuration and content OK\n", config);
+		server_free(server);
+		return 0;
+	}
+	status = server_run(server);
+	server_free(server);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -142,6 +189,5 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	usage(stderr);
-	return EXIT_USAGE;
+	return serve_main(argc, argv);
 }

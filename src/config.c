@@ -1,0 +1,224 @@
+/* config: the configuration file, one "key value" per line, # comments. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+struct config *
+config_defaults(void)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+
+	c->hostname = xstrndup("localhost", 9);
+	c->gopher_port = 70;
+	c->gemini_port = 1965;
+	c->content = xstrndup("content", 7);
+	c->cert = xstrndup("certs/cert.pem", 14);
+	c->key = xstrndup("certs/key.pem", 13);
+	c->lang = xstrndup("en", 2);
+	c->wrap = 70;
+	c->read_timeout = 10;
+	c->write_timeout = 30;
+	c->max_connections = 1024;
+	return c;
+}
+
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->hostname);
+	for (size_t i = 0; i < c->nlisten; i++)
+		free(c->listen[i]);
+	free(c->content);
+	free(c->cert);
+	free(c->key);
+	free(c->lang);
+	free(c);
+}
+
+static int
+config_number(const char *v, unsigned long min, unsigned long max,
+    unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* A host name or address: letters, digits, '-', '.', ':' (IPv6). */
+static bool
+config_is_hostname(const char *v)
+{
+	if (*v == '\0' || strlen(v) > 253)
+		return false;
+	for (const char *p = v; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-.:", *p) == NULL)
+			return false;
+	return true;
+}
+
+static void
+config_set_string(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrndup(v, strlen(v));
+}
+
+/* Applies one "key value"; returns NULL or what is wrong with it. */
+static const char *
+config_apply(struct config *c, const char *key, char *value)
+{
+	struct {
+		const char	*key;
+		unsigned	*field;
+		unsigned long	 min, max;
+	} numbers[] = {
+		{ "gopher_port", &c->gopher_port, 0, 65535 },
+		{ "gemini_port", &c->gemini_port, 0, 65535 },
+		{ "wrap", &c->wrap, 20, 1000 },
+		{ "read_timeout", &c->read_timeout, 1, 3600 },
+		{ "write_timeout", &c->write_timeout, 1, 3600 },
+		{ "max_connections", &c->max_connections, 1, 1000000 },
+	};
+	char *word, *save = NULL;
+
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (strcmp(key, numbers[i].key) == 0)
+			return config_number(value, numbers[i].min,
+			    numbers[i].max, numbers[i].field) == -1 ?
+			    "value out of range or not a number" : NULL;
+	if (strcmp(key, "hostname") == 0) {
+		if (!config_is_hostname(value))
+			return "not a host name";
+		config_set_string(&c->hostname, value);
+	} else if (strcmp(key, "listen") == 0) {
+		for (word = strtok_r(value, " \t", &save); word != NULL;
+		    word = strtok_r(NULL, " \t", &save)) {
+			if (c->nlisten == CONFIG_MAX_LISTEN)
+				return "too many listen addresses";
+			if (strcmp(word, "*") != 0 && !config_is_hostname(word))
+				return "not an address";
+			c->listen[c->nlisten++] = xstrndup(word, strlen(word));
+		}
+	} else if (strcmp(key, "content") == 0)
+		config_set_string(&c->content, value);
+	else if (strcmp(key, "cert") == 0)
+		config_set_string(&c->cert, value);
+	else if (strcmp(key, "key") == 0)
+		config_set_string(&c->key, value);
+	else if (strcmp(key, "lang") == 0) {
+		for (const char *p = value; *p != '\0'; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-')
+				return "not a language tag";
+		config_set_string(&c->lang, value);
+	} else
+		return "unknown setting";
+	return NULL;
+}
+
+struct config *
+config_parse(const char *text, size_t len, const char *name,
+    struct buf *err)
+{
+	struct config *c = config_defaults();
+	struct buf line = BUF_INIT;
+	const char *p = text, *end = text + len, *nl, *problem;
+	char *key, *value, *s;
+	unsigned lineno = 0;
+
+	if (!utf8_is_valid(text, len) || memchr(text, '\0', len) != NULL) {
+		buf_printf(err, "%s: not a UTF-8 text file", name);
+		goto fail;
+	}
+	for (; p < end; p = nl ? nl + 1 : end) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		buf_clear(&line);
+		buf_add(&line, p, (size_t)((nl ? nl : end) - p));
+		s = line.data;
+		if ((value = strchr(s, '#')) != NULL)
+			*value = '\0';
+		/* Trim, then split the key from the value. */
+		while (isspace((unsigned char)*s))
+			s++;
+		for (value = s + strlen(s); value > s &&
+		    isspace((unsigned char)value[-1]); value--)
+			value[-1] = '\0';
+		if (*s == '\0')
+			continue;
+		key = s;
+		s += strcspn(s, " \t");
+		if (*s == '\0') {
+			buf_printf(err, "%s:%u: %s: missing value", name,
+			    lineno, key);
+			goto fail;
+		}
+		*s++ = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if ((problem = config_apply(c, key, s)) != NULL) {
+			buf_printf(err, "%s:%u: %s: %s", name, lineno, key,
+			    problem);
+			goto fail;
+		}
+	}
+	if (c->gopher_port == 0 && c->gemini_port == 0) {
+		buf_printf(err, "%s: both gopher_port and gemini_port are 0",
+		    name);
+		goto fail;
+	}
+	if (c->gopher_port != 0 && c->gopher_port == c->gemini_port) {
+		buf_printf(err, "%s: gopher_port and gemini_port are the same",
+		    name);
+		goto fail;
+	}
+	buf_release(&line);
+	return c;
+fail:
+	buf_release(&line);
+	config_free(c);
+	return NULL;
+}
+
+struct config *
+config_load(const char *path, struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	struct config *c;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    text.len < 1024 * 1024)
+		buf_add(&text, chunk, n);
+	if (ferror(f)) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		fclose(f);
+		buf_release(&text);
+		return NULL;
+	}
+	fclose(f);
+	c = config_parse(buf_str(&text), text.len, path, err);
+	buf_release(&text);
+	return c;
+}

@@ -1,0 +1,42 @@
+/* config: the configuration file, one "key value" per line. */
+#ifndef CAPSULED_CONFIG_H
+#define CAPSULED_CONFIG_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+#define CONFIG_MAX_LISTEN	16
+
+struct config {
+	char		*hostname;	/* written into menus, checked in URLs */
+	char		*listen[CONFIG_MAX_LISTEN]; /* addresses to bind */
+	size_t		 nlisten;
+	unsigned	 gopher_port;	/* 0: no Gopher listener */
+	unsigned	 gemini_port;	/* 0: no Gemini listener */
+	char		*content;	/* the capsule's folder */
+	char		*cert;		/* PEM certificate (chain) */
+	char		*key;		/* PEM private key */
+	char		*lang;		/* lang= of text/gemini answers */
+	unsigned	 wrap;		/* gophermap and text wrap column */
+	unsigned	 read_timeout;	/* seconds to send a request */
+	unsigned	 write_timeout;	/* seconds without progress writing */
+	unsigned	 max_connections; /* open connections before pausing */
+};
+
+/*
+ * Parses text (len bytes, read from the file called name) into a new
+ * config with defaults for what it leaves out.  Returns the config, which
+ * the caller frees with config_free(), or NULL with "NAME:LINE: reason" in
+ * err.
+ */
+struct config	*config_parse(const char *text, size_t len, const char *name,
+		    struct buf *err);
+/* Reads and parses the file at path; NULL with the reason in err. */
+struct config	*config_load(const char *path, struct buf *err);
+/* A config holding only the defaults; never NULL. */
+struct config	*config_defaults(void);
+/* Frees the config; config_free(NULL) does nothing. */
+void		 config_free(struct config *config);
+
+#endif

@@ -1,0 +1,385 @@
+/* conn: one client connection: read one request line, answer, close. */
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "gemini.h"
+#include "gopher.h"
+#include "log.h"
+#include "reply.h"
+#include "server.h"
+#include "store.h"
+#include "tlsctx.h"
+
+/* A request line: at most this many bytes, then CR LF. */
+#define CONN_MAX_LINE	GEMINI_MAX_REQUEST
+/* What a streamed file reads at a time: the memory it costs. */
+#define CONN_CHUNK	(64 * 1024)
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	struct server		*server;
+	struct bufferevent	*bev;
+	bool			 gemini;
+	bool			 answered;	/* a request was read */
+	char			 addr[64];
+	struct timeval		 start;
+	struct store		*store;		/* held while answering */
+	struct reply		 reply;
+	char			 request[CONN_MAX_LINE + 3];
+	int			 file_fd;	/* a file being streamed */
+	unsigned long long	 bytes;		/* queued for the client */
+};
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+
+static void
+conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
+{
+	/* c->addr holds any numeric IPv6 address (INET6_ADDRSTRLEN). */
+	if (getnameinfo(sa, len, c->addr, sizeof(c->addr), NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		strcpy(c->addr, "?");
+}
+
+void
+conn_new(struct server *server, int fd, const struct sockaddr *sa,
+    socklen_t salen, bool gemini)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	const struct config *cfg = server->config;
+	struct timeval rto = { (time_t)cfg->read_timeout, 0 };
+	struct timeval wto = { (time_t)cfg->write_timeout, 0 };
+	SSL *ssl;
+
+	c->server = server;
+	c->gemini = gemini;
+	c->file_fd = -1;
+	conn_format_addr(c, sa, salen);
+	event_base_gettimeofday_cached(server->base, &c->start);
+	if (gemini) {
+		if ((ssl = SSL_new(server->tls)) == NULL) {
+			tlsctx_drain_errors(NULL);
+			log_error("%s: cannot make a TLS session", c->addr);
+			close(fd);
+			free(c);
+			return;
+		}
+		/* On failure libevent 2.1 frees neither the SSL nor fd. */
+		c->bev = bufferevent_openssl_socket_new(server->base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		if (c->bev == NULL)
+			SSL_free(ssl);
+	} else
+		c->bev = bufferevent_socket_new(server->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		log_error("%s: cannot make a bufferevent", c->addr);
+		close(fd);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&server->conns, c, entry);
+	server_conn_opened(server, c);
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_set_timeouts(c->bev, &rto, &wto);
+	/* Never buffer more than one request line (and its CR LF). */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_MAX_LINE + 3);
+	if (bufferevent_enable(c->bev, EV_READ) == -1)
+		conn_close(c, "cannot start reading");
+}
+
+static void
+conn_drop_store_cb(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	store_unref(arg);
+}
+
+/* Opens a file to stream and checks it is still the one scanned. */
+static int
+conn_open_file(const struct store_entry *e)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(e->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_dev != e->dev ||
+	    st.st_ino != e->ino || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Queues the reply; the body goes by reference to the snapshot. */
+static void
+conn_send(struct conn *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	const struct store_entry *e = c->reply.entry;
+
+	if (e != NULL && e->kind == STORE_FILE &&
+	    (c->file_fd = conn_open_file(e)) == -1) {
+		log_error("%s: %s", e->file, strerror(errno));
+		e = c->reply.entry = NULL;
+		buf_clear(&c->reply.head);
+		if (c->gemini)
+			gemini_header(&c->reply.head, GEMINI_NOT_FOUND,
+			    "Not found");
+		else
+			gopher_error_menu(&c->reply.head, "Not found");
+		c->reply.status = GEMINI_NOT_FOUND;
+	}
+	if (c->reply.head.len > 0) {
+		evbuffer_add(out, c->reply.head.data, c->reply.head.len);
+		c->bytes += c->reply.head.len;
+	}
+	if (e != NULL && e->len > 0) {
+		store_ref(c->store);
+		if (evbuffer_add_reference(out, e->data, e->len,
+		    conn_drop_store_cb, c->store) == -1) {
+			store_unref(c->store);
+			conn_close(c, "out of memory");
+			return;
+		}
+		c->bytes += e->len;
+	}
+	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	if (bufferevent_enable(c->bev, EV_WRITE) == -1)
+		conn_close(c, "cannot start writing");
+}
+
+/* Reads the next chunk of a streamed file; 1 if more is coming. */
+static int
+conn_stream_more(struct conn *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	struct evbuffer_iovec vec;
+	ssize_t n;
+
+	if (c->file_fd == -1)
+		return 0;
+	if (evbuffer_reserve_space(out, CONN_CHUNK, &vec, 1) < 1)
+		return -1;
+	n = read(c->file_fd, vec.iov_base, CONN_CHUNK);
+	if (n <= 0) {
+		close(c->file_fd);
+		c->file_fd = -1;
+		return n == 0 ? 0 : -1;
+	}
+	vec.iov_len = (size_t)n;
+	evbuffer_commit_space(out, &vec, 1);
+	c->bytes += (unsigned long long)n;
+	return 1;
+}
+
+static void
+conn_dispatch(struct conn *c, char *line, size_t len)
+{
+	struct server *s = c->server;
+	const char *why;
+
+	c->answered = true;
+	c->store = store_ref(s->store);
+	if (c->gemini) {
+		struct gemini_server gs = { s->config->hostname,
+		    s->config->gemini_port };
+		struct gemini_request req;
+		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+		const char *sni = SSL_get_servername(ssl,
+		    TLSEXT_NAMETYPE_host_name);
+		enum gemini_status st = gemini_parse(line, len, &gs, sni,
+		    &req, &why);
+
+		if (st != GEMINI_SUCCESS) {
+			gemini_header(&c->reply.head, st, why);
+			c->reply.status = (int)st;
+		} else
+			gemini_respond(c->store, &req, &c->reply);
+	} else {
+		struct gopher_request req;
+
+		if (gopher_parse(line, len, &req, &why) == -1) {
+			gopher_error_menu(&c->reply.head, why);
+			c->reply.status = GEMINI_BAD_REQUEST;
+		} else
+			gopher_respond(c->store, &req, &c->reply);
+	}
+	conn_send(c);
+}
+
+/* Records the request for the access log, as printable text. */
+static void
+conn_keep_request(struct conn *c, const char *line, size_t len)
+{
+	if (len > sizeof(c->request) - 1)
+		len = sizeof(c->request) - 1;
+	memcpy(c->request, line, len);
+	c->request[len] = '\0';
+}
+
+static void
+conn_too_long(struct conn *c)
+{
+	c->answered = true;
+	c->store = store_ref(c->server->store);
+	if (c->gemini)
+		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
+		    "request longer than 1024 bytes");
+	else
+		gopher_error_menu(&c->reply.head, "request too long");
+	c->reply.status = GEMINI_BAD_REQUEST;
+	conn_send(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr eol;
+	char line[CONN_MAX_LINE + 3];
+	size_t len, eol_len;
+
+	eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
+	if (eol.pos == -1) {
+		if (evbuffer_get_length(in) > CONN_MAX_LINE + 1) {
+			bufferevent_disable(bev, EV_READ);
+			conn_keep_request(c, (const char *)evbuffer_pullup(in,
+			    64), 64);
+			conn_too_long(c);
+		}
+		return;
+	}
+	/* Stop reading: one request per connection. */
+	bufferevent_disable(bev, EV_READ);
+	len = (size_t)eol.pos;
+	if (len > CONN_MAX_LINE + 1) {
+		conn_keep_request(c, (const char *)evbuffer_pullup(in, 64), 64);
+		conn_too_long(c);
+		return;
+	}
+	evbuffer_remove(in, line, len + 1);
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	else if (c->gemini) {
+		/* A bare LF ends no Gemini request: malformed, no answer. */
+		conn_keep_request(c, line, len);
+		c->answered = true;
+		c->reply.status = 0;
+		conn_close(c, "request ended by a bare LF");
+		return;
+	}
+	conn_keep_request(c, line, len);
+	conn_dispatch(c, line, len);
+}
+
+/* Sends TLS close_notify once the body has drained, then closes. */
+static void
+conn_finish(struct conn *c)
+{
+	SSL *ssl;
+
+	if (c->gemini && (ssl = bufferevent_openssl_get_ssl(c->bev)) != NULL) {
+		if (SSL_shutdown(ssl) < 0)
+			tlsctx_drain_errors(NULL);
+	}
+	conn_close(c, NULL);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	int more;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	if ((more = conn_stream_more(c)) == 1)
+		return;
+	if (more == -1) {
+		conn_close(c, "reading a streamed file failed");
+		return;
+	}
+	conn_finish(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+	char line[CONN_MAX_LINE + 3];
+
+	/* A Gopher client may end its selector by closing its side. */
+	if ((what & BEV_EVENT_EOF) && !c->answered && !c->gemini &&
+	    (len = evbuffer_get_length(in)) > 0 && len <= CONN_MAX_LINE) {
+		bufferevent_disable(bev, EV_READ);
+		evbuffer_remove(in, line, len);
+		conn_keep_request(c, line, len);
+		conn_dispatch(c, line, len);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		conn_close(c, what & BEV_EVENT_READING ? "read timeout" :
+		    "write timeout");
+	else if (what & BEV_EVENT_ERROR)
+		conn_close(c, "connection error");
+	else if (what & BEV_EVENT_EOF)
+		conn_close(c, "closed by the client");
+}
+
+void
+conn_close(struct conn *c, const char *why)
+{
+	struct timeval now, took;
+	unsigned long err;
+
+	if (c->gemini) {
+		while ((err = bufferevent_get_openssl_error(c->bev)) != 0)
+			if (log_is_debug())
+				log_debug("%s: TLS: %s", c->addr,
+				    ERR_reason_error_string(err));
+		tlsctx_drain_errors(NULL);
+	}
+	if (why != NULL)
+		log_debug("%s: %s", c->addr, why);
+	if (c->answered) {
+		event_base_gettimeofday_cached(c->server->base, &now);
+		timersub(&now, &c->start, &took);
+		log_access(c->addr, c->gemini ? "gemini" : "gopher",
+		    c->request, c->reply.status, c->bytes,
+		    (unsigned long)(took.tv_sec * 1000 + took.tv_usec / 1000));
+	}
+	if (c->file_fd != -1)
+		close(c->file_fd);
+	/* Frees the fd, the SSL, and the references to the snapshot held
+	 * by queued bodies. */
+	bufferevent_free(c->bev);
+	store_unref(c->store);
+	buf_release(&c->reply.head);
+	TAILQ_REMOVE(&c->server->conns, c, entry);
+	server_conn_closed(c->server, c);
+	free(c);
+}

@@ -1,0 +1,24 @@
+/* conn: one client connection, from accept to close. */
+#ifndef CAPSULED_CONN_H
+#define CAPSULED_CONN_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+struct server;
+struct conn;
+
+/*
+ * Takes over the accepted socket fd: reads one request, answers it from
+ * the server's current snapshot, and closes.  gemini: TLS first.  On
+ * failure the socket is closed at once.
+ */
+void	conn_new(struct server *server, int fd, const struct sockaddr *sa,
+	    socklen_t salen, bool gemini);
+/*
+ * Tears the connection down, wherever it is, and logs the request if one
+ * was read.  The one place a connection ends.
+ */
+void	conn_close(struct conn *conn, const char *why);
+
+#endif

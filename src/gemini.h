@@ -1,0 +1,56 @@
+/* gemini: Gemini requests and response headers. */
+#ifndef CAPSULED_GEMINI_H
+#define CAPSULED_GEMINI_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "reply.h"
+
+#define GEMINI_MAX_REQUEST	1024
+
+enum gemini_status {
+	GEMINI_INPUT = 10,
+	GEMINI_SUCCESS = 20,
+	GEMINI_REDIRECT_TEMPORARY = 30,
+	GEMINI_REDIRECT_PERMANENT = 31,
+	GEMINI_TEMPORARY_FAILURE = 40,
+	GEMINI_SLOW_DOWN = 44,
+	GEMINI_PERMANENT_FAILURE = 50,
+	GEMINI_NOT_FOUND = 51,
+	GEMINI_PROXY_REFUSED = 53,
+	GEMINI_BAD_REQUEST = 59,
+};
+
+struct store;
+
+/* What the server is; strings are borrowed. */
+struct gemini_server {
+	const char	*hostname;
+	unsigned	 port;
+};
+
+/* A valid request; strings point into the line given to gemini_parse(). */
+struct gemini_request {
+	const char	*path;	/* decoded and normalised, starts with '/' */
+	char	*query;		/* still percent-encoded, or NULL */
+};
+
+/*
+ * Checks and splits a request line (len bytes, without its CR LF) in
+ * place; line[len] must be writable, for the NUL put there.  sni is the
+ * name the client sent in the TLS handshake, or NULL.
+ * Returns GEMINI_SUCCESS, or the status to answer (59 malformed, 53 for
+ * another scheme, host or port) with *why set to the reason.
+ */
+enum gemini_status gemini_parse(char *line, size_t len,
+		    const struct gemini_server *server, const char *sni,
+		    struct gemini_request *req, const char **why);
+/* Answers a valid request from the snapshot. */
+void		 gemini_respond(const struct store *store,
+		    const struct gemini_request *req, struct reply *reply);
+/* Appends "STATUS META\r\n". */
+void		 gemini_header(struct buf *out, enum gemini_status status,
+		    const char *meta);
+
+#endif

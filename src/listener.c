@@ -1,0 +1,175 @@
+/* listener: listening sockets for both protocols. */
+#include "listener.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+
+#include "conn.h"
+#include "log.h"
+#include "server.h"
+
+/* The kernel caps it at net.core.somaxconn. */
+#define LISTENER_BACKLOG	4096
+
+struct listener {
+	struct server		*server;
+	struct evconnlistener	*ev;
+	enum listener_proto	 proto;
+};
+
+static void
+listener_accept_cb(struct evconnlistener *ev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listener *l = arg;
+
+	(void)ev;
+	conn_new(l->server, fd, sa, (socklen_t)salen,
+	    l->proto == LISTENER_GEMINI);
+}
+
+static void
+listener_error_cb(struct evconnlistener *ev, void *arg)
+{
+	struct listener *l = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)ev;
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM) {
+		/* Spinning on accept() would not free a descriptor: wait. */
+		log_error("accept: %s; pausing", strerror(err));
+		server_accept_backoff(l->server);
+	} else
+		log_error("accept: %s", strerror(err));
+}
+
+/* Binds one resolved address; returns the listening fd or -1. */
+static int
+listener_bind(const struct addrinfo *ai, struct buf *err)
+{
+	int fd, on = 1;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1) {
+		buf_printf(err, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)) {
+		buf_printf(err, "setsockopt: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, LISTENER_BACKLOG) == -1) {
+		buf_printf(err, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct listener *
+listener_start(struct server *server, enum listener_proto proto, int fd)
+{
+	struct listener *l = xcalloc(1, sizeof(*l));
+
+	l->server = server;
+	l->proto = proto;
+	l->ev = evconnlistener_new(server->base, listener_accept_cb, l,
+	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (l->ev == NULL) {
+		close(fd);
+		free(l);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(l->ev, listener_error_cb);
+	return l;
+}
+
+int
+listener_open(struct server *server, enum listener_proto proto,
+    const char *addr, unsigned port, struct listener **out, size_t max,
+    struct buf *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char service[16];
+	const char *hosts[2];
+	size_t nhosts = 0, made = 0;
+	int fd, rc;
+
+	if (strcmp(addr, "*") == 0) {
+		hosts[nhosts++] = "0.0.0.0";
+		hosts[nhosts++] = "::";
+	} else
+		hosts[nhosts++] = addr;
+	snprintf(service, sizeof(service), "%u", port);
+	for (size_t i = 0; i < nhosts; i++) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+		if ((rc = getaddrinfo(hosts[i], service, &hints, &res)) != 0) {
+			buf_printf(err, "%s: %s", hosts[i], gai_strerror(rc));
+			return -1;
+		}
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			if ((fd = listener_bind(ai, err)) == -1) {
+				/* A machine without IPv6 still serves IPv4. */
+				if (nhosts == 2 && ai->ai_family == AF_INET6 &&
+				    made > 0) {
+					log_warn("[%s]:%u: %s; IPv6 not served",
+					    hosts[i], port, buf_str(err));
+					buf_clear(err);
+					continue;
+				}
+				buf_printf(err, " (binding %s port %u)",
+				    hosts[i], port);
+				freeaddrinfo(res);
+				return -1;
+			}
+			if (made == max || (out[made] = listener_start(server,
+			    proto, fd)) == NULL) {
+				buf_printf(err, "cannot listen on %s port %u",
+				    hosts[i], port);
+				if (made == max)
+					close(fd);
+				freeaddrinfo(res);
+				return -1;
+			}
+			made++;
+			/* One socket per address: the first that binds. */
+			break;
+		}
+		freeaddrinfo(res);
+	}
+	return (int)made;
+}
+
+void
+listener_enable(struct listener *l, bool on)
+{
+	if (on)
+		evconnlistener_enable(l->ev);
+	else
+		evconnlistener_disable(l->ev);
+}
+
+void
+listener_free(struct listener *l)
+{
+	if (l == NULL)
+		return;
+	evconnlistener_free(l->ev);
+	free(l);
+}

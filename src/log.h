@@ -1,0 +1,38 @@
+/* log: error, info and debug messages, and the access log. */
+#ifndef CAPSULED_LOG_H
+#define CAPSULED_LOG_H
+
+#include <stdbool.h>
+
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+
+/* Messages above level are dropped; everything goes to stderr. */
+void	log_init(enum log_level level);
+bool	log_is_debug(void);
+
+void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like log_error, with ": " and strerror(errno) appended. */
+void	log_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs the message and exits with status (1 at run time, 2 for usage
+ * and configuration errors). */
+void	log_fatal(int status, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * One access-log line per request:
+ *   TIME ADDRESS PROTOCOL "REQUEST" STATUS BYTES MILLISECONDS
+ * The request is written with its quotes, backslashes and control bytes
+ * escaped so that one request is always one line.
+ */
+void	log_access(const char *addr, const char *proto, const char *request,
+	    int status, unsigned long long bytes, unsigned long ms);
+
+#endif

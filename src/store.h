@@ -1,0 +1,69 @@
+/* store: the content snapshot, every answer rendered ahead of time. */
+#ifndef CAPSULED_STORE_H
+#define CAPSULED_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+/* Files up to this size are kept in memory; larger ones are streamed. */
+#define STORE_CACHE_MAX		(256 * 1024)
+/* A Markdown page larger than this is refused. */
+#define STORE_PAGE_MAX		(16 * 1024 * 1024)
+
+enum store_kind {
+	STORE_BYTES,		/* data is the whole answer */
+	STORE_FILE,		/* data is the Gemini header (or nothing);
+				 * the body is read from disk as it is sent */
+	STORE_REDIRECT,		/* data is the path to redirect to */
+};
+
+/* One answer.  Everything in it lives as long as the snapshot. */
+struct store_entry {
+	enum store_kind	 kind;
+	const char	*data;
+	size_t		 len;
+	const char	*file;	/* STORE_FILE: the file, checked to be inside
+				 * the content folder */
+	dev_t		 dev;	/* STORE_FILE: what it was when scanned, so */
+	ino_t		 ino;	/* that a file replaced since is refused */
+	off_t		 size;
+};
+
+/* What a snapshot is built from; strings are borrowed for the call. */
+struct store_params {
+	const char	*content;	/* the content folder */
+	const char	*hostname;
+	unsigned	 gopher_port;
+	unsigned	 gemini_port;
+	const char	*lang;
+	size_t		 wrap;
+};
+
+struct store;
+
+/*
+ * Reads and renders the whole content folder into a new snapshot with one
+ * reference, which the caller drops with store_unref().  Returns NULL with
+ * the reason in err when the folder or a file in it cannot be read.
+ */
+struct store	*store_build(const struct store_params *params,
+		    struct buf *err);
+/* Takes one more reference; safe from any thread. */
+struct store	*store_ref(struct store *store);
+/* Drops a reference; the last one frees the snapshot.  NULL is a no-op. */
+void		 store_unref(struct store *store);
+
+/* Looks up a normalised Gemini path ("/", "/a.gmi"); NULL if absent. */
+const struct store_entry *store_gemini(const struct store *store,
+		    const char *path);
+/* Looks up a Gopher selector as sent; NULL if absent. */
+const struct store_entry *store_gopher(const struct store *store,
+		    const char *selector);
+/* How many pages (Markdown files) and other files the snapshot holds. */
+size_t		 store_pages(const struct store *store);
+size_t		 store_files(const struct store *store);
+
+#endif

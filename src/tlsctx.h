@@ -1,0 +1,20 @@
+/* tlsctx: the OpenSSL context of the Gemini listener. */
+#ifndef CAPSULED_TLSCTX_H
+#define CAPSULED_TLSCTX_H
+
+#include <openssl/ssl.h>
+
+#include "buf.h"
+
+/*
+ * Builds a server context from a PEM certificate (chain) and key: TLS 1.2
+ * and 1.3 only, no renegotiation, no compression, forward-secret ciphers,
+ * session tickets for resumption.  Returns the context, which the caller
+ * frees with SSL_CTX_free(), or NULL with the reason in err (the OpenSSL
+ * error queue is drained into it).
+ */
+SSL_CTX	*tlsctx_new(const char *cert, const char *key, struct buf *err);
+/* Appends OpenSSL's queued errors to err (if not NULL) and clears them. */
+void	 tlsctx_drain_errors(struct buf *err);
+
+#endif
