@@ -31,6 +31,11 @@ main(void)
 	srunner_add_suite(sr, wrap_test_suite());
 	srunner_add_suite(sr, gophermap_test_suite());
 	srunner_add_suite(sr, render_test_suite());
+	srunner_add_suite(sr, config_test_suite());
+	srunner_add_suite(sr, gemini_test_suite());
+	srunner_add_suite(sr, gopher_test_suite());
+	srunner_add_suite(sr, mime_test_suite());
+	srunner_add_suite(sr, store_test_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

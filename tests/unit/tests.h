@@ -11,6 +11,11 @@ Suite	*url_test_suite(void);
 Suite	*wrap_test_suite(void);
 Suite	*gophermap_test_suite(void);
 Suite	*render_test_suite(void);
+Suite	*config_test_suite(void);
+Suite	*gemini_test_suite(void);
+Suite	*gopher_test_suite(void);
+Suite	*mime_test_suite(void);
+Suite	*store_test_suite(void);
 
 /* Reads a whole file; the caller frees the result.  Fails the test when
  * the file cannot be read. */
