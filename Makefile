@@ -18,7 +18,8 @@ SAN		?=
 
 # Debian packages for building, testing and running.
 DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-dev \
-		   check openssl python3 curl lynx clang-format
+		   check openssl python3 curl lynx clang-format haproxy systemd \
+		   man-db
 PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark
 
 # Asked once, on first use, after deps has run.
@@ -47,8 +48,8 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
-		   render_gopher log config store gopher gemini
-SERVER_SRCS	:= main server listener conn tlsctx
+		   render_gopher log config store gopher gemini proxy search nav
+SERVER_SRCS	:= main server listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
@@ -178,10 +179,28 @@ clean:
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c
 
+# Installs the binary, the man pages, an example config and the systemd
+# unit (its paths made to match PREFIX); uninstall removes exactly those.
+INSTALLED	= $(DESTDIR)$(BINDIR)/capsuled \
+		  $(DESTDIR)$(MANDIR)/man8/capsuled.8 \
+		  $(DESTDIR)$(MANDIR)/man5/capsuled.conf.5 \
+		  $(DESTDIR)$(SYSCONFDIR)/capsuled.conf.example \
+		  $(DESTDIR)$(UNITDIR)/capsuled.service
+
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/capsuled
+	install -D -m 0644 etc/capsuled.8 $(DESTDIR)$(MANDIR)/man8/capsuled.8
+	install -D -m 0644 etc/capsuled.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/capsuled.conf.5
+	install -D -m 0644 etc/capsuled.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/capsuled.conf.example
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/bin|$(BINDIR)|g' \
+	    -e 's|/usr/local/etc|$(SYSCONFDIR)|g' etc/capsuled.service \
+	    > $(DESTDIR)$(UNITDIR)/capsuled.service
+	@chmod 0644 $(DESTDIR)$(UNITDIR)/capsuled.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/capsuled
+	rm -f $(INSTALLED)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

@@ -25,6 +25,10 @@ config_defaults(void)
 	c->read_timeout = 10;
 	c->write_timeout = 30;
 	c->max_connections = 1024;
+	c->shutdown_timeout = 10;
+	c->watch = true;
+	c->access_log = xstrndup("stderr", 6);
+	c->error_log = xstrndup("stderr", 6);
 	return c;
 }
 
@@ -40,6 +44,10 @@ config_free(struct config *c)
 	free(c->cert);
 	free(c->key);
 	free(c->lang);
+	free(c->user);
+	free(c->group);
+	free(c->access_log);
+	free(c->error_log);
 	free(c);
 }
 
@@ -72,6 +80,32 @@ config_is_hostname(const char *v)
 	return true;
 }
 
+static int
+config_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 ||
+	    strcmp(v, "true") == 0)
+		*out = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 ||
+	    strcmp(v, "false") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* A user or group name as useradd takes it. */
+static bool
+config_is_name(const char *v)
+{
+	if (*v == '\0' || *v == '-' || strlen(v) > 32)
+		return false;
+	for (const char *p = v; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
+			return false;
+	return true;
+}
+
 static void
 config_set_string(char **field, const char *v)
 {
@@ -94,6 +128,16 @@ config_apply(struct config *c, const char *key, char *value)
 		{ "read_timeout", &c->read_timeout, 1, 3600 },
 		{ "write_timeout", &c->write_timeout, 1, 3600 },
 		{ "max_connections", &c->max_connections, 1, 1000000 },
+		{ "shutdown_timeout", &c->shutdown_timeout, 0, 3600 },
+	};
+	struct {
+		const char	*key;
+		bool		*field;
+	} flags[] = {
+		{ "chroot", &c->chroot },
+		{ "watch", &c->watch },
+		{ "gopher_proxy", &c->gopher_proxy },
+		{ "gemini_proxy", &c->gemini_proxy },
 	};
 	char *word, *save = NULL;
 
@@ -102,7 +146,21 @@ config_apply(struct config *c, const char *key, char *value)
 			return config_number(value, numbers[i].min,
 			    numbers[i].max, numbers[i].field) == -1 ?
 			    "value out of range or not a number" : NULL;
-	if (strcmp(key, "hostname") == 0) {
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(key, flags[i].key) == 0)
+			return config_bool(value, flags[i].field) == -1 ?
+			    "not yes or no" : NULL;
+	if (strcmp(key, "user") == 0 || strcmp(key, "group") == 0) {
+		if (!config_is_name(value))
+			return "not a user or group name";
+		config_set_string(*key == 'u' ? &c->user : &c->group, value);
+	} else if (strcmp(key, "access_log") == 0)
+		config_set_string(&c->access_log, value);
+	else if (strcmp(key, "error_log") == 0) {
+		if (strcmp(value, "stderr") != 0 && strcmp(value, "syslog") != 0)
+			return "not stderr or syslog";
+		config_set_string(&c->error_log, value);
+	} else if (strcmp(key, "hostname") == 0) {
 		if (!config_is_hostname(value))
 			return "not a host name";
 		config_set_string(&c->hostname, value);

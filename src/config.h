@@ -2,6 +2,7 @@
 #ifndef CAPSULED_CONFIG_H
 #define CAPSULED_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -22,6 +23,15 @@ struct config {
 	unsigned	 read_timeout;	/* seconds to send a request */
 	unsigned	 write_timeout;	/* seconds without progress writing */
 	unsigned	 max_connections; /* open connections before pausing */
+	unsigned	 shutdown_timeout; /* seconds to finish on SIGTERM */
+	char		*user;		/* drop root for this user, or NULL */
+	char		*group;		/* and this group (default: user's) */
+	bool		 chroot;	/* chroot into the content folder */
+	bool		 watch;		/* reload when the content changes */
+	bool		 gopher_proxy;	/* PROXY header on the Gopher port */
+	bool		 gemini_proxy;	/* PROXY header on the Gemini port */
+	char		*access_log;	/* "stderr", "syslog", "off" or a file */
+	char		*error_log;	/* "stderr" or "syslog" */
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "gemini.h"
 #include "gopher.h"
 #include "log.h"
+#include "proxy.h"
 #include "reply.h"
 #include "server.h"
 #include "store.h"
@@ -32,8 +33,12 @@
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct server		*server;
+	int			 fd;		/* owned until bev takes it */
+	struct event		*wait_ev;	/* the first bytes */
+	struct event		*deadline_ev;	/* the whole request */
 	struct bufferevent	*bev;
 	bool			 gemini;
+	bool			 proxy;		/* a PROXY header comes first */
 	bool			 answered;	/* a request was read */
 	char			 addr[64];
 	struct timeval		 start;
@@ -44,6 +49,8 @@ struct conn {
 	unsigned long long	 bytes;		/* queued for the client */
 };
 
+static void	conn_format_addr(struct conn *, const struct sockaddr *,
+		    socklen_t);
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
@@ -57,51 +64,137 @@ conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
 		strcpy(c->addr, "?");
 }
 
-void
-conn_new(struct server *server, int fd, const struct sockaddr *sa,
-    socklen_t salen, bool gemini)
+/*
+ * The client has sent its first bytes: only now does the connection get
+ * a bufferevent, and a Gemini one its TLS session, so that an idle
+ * connection costs this struct and two events.
+ */
+static void
+conn_start_session(struct conn *c)
 {
-	struct conn *c = xcalloc(1, sizeof(*c));
+	struct server *server = c->server;
 	const struct config *cfg = server->config;
-	struct timeval rto = { (time_t)cfg->read_timeout, 0 };
 	struct timeval wto = { (time_t)cfg->write_timeout, 0 };
 	SSL *ssl;
 
-	c->server = server;
-	c->gemini = gemini;
-	c->file_fd = -1;
-	conn_format_addr(c, sa, salen);
-	event_base_gettimeofday_cached(server->base, &c->start);
-	if (gemini) {
+	if (c->gemini) {
 		if ((ssl = SSL_new(server->tls)) == NULL) {
 			tlsctx_drain_errors(NULL);
-			log_error("%s: cannot make a TLS session", c->addr);
-			close(fd);
-			free(c);
+			conn_close(c, "cannot make a TLS session");
 			return;
 		}
 		/* On failure libevent 2.1 frees neither the SSL nor fd. */
-		c->bev = bufferevent_openssl_socket_new(server->base, fd, ssl,
-		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		c->bev = bufferevent_openssl_socket_new(server->base, c->fd,
+		    ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			SSL_free(ssl);
 	} else
-		c->bev = bufferevent_socket_new(server->base, fd,
+		c->bev = bufferevent_socket_new(server->base, c->fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
-		log_error("%s: cannot make a bufferevent", c->addr);
-		close(fd);
-		free(c);
+		conn_close(c, "cannot make a bufferevent");
 		return;
 	}
-	TAILQ_INSERT_TAIL(&server->conns, c, entry);
-	server_conn_opened(server, c);
+	c->fd = -1;
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
-	bufferevent_set_timeouts(c->bev, &rto, &wto);
+	/* Reading is bounded by the request deadline, writing by progress. */
+	bufferevent_set_timeouts(c->bev, NULL, &wto);
 	/* Never buffer more than one request line (and its CR LF). */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_MAX_LINE + 3);
 	if (bufferevent_enable(c->bev, EV_READ) == -1)
 		conn_close(c, "cannot start reading");
+}
+
+/* Reads the PROXY header off the socket; 1 done, 0 wait, -1 refused. */
+static int
+conn_read_proxy(struct conn *c)
+{
+	unsigned char head[PROXY_MAX_HEADER];
+	struct proxy_info info;
+	enum proxy_result r;
+	const char *why;
+	size_t used;
+	ssize_t n;
+
+	n = recv(c->fd, head, sizeof(head), MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		conn_close(c, n == 0 ? "closed before the PROXY header" :
+		    strerror(errno));
+		return -1;
+	}
+	r = proxy_parse(head, (size_t)n, &info, &used, &why);
+	if (r == PROXY_NEED_MORE && (size_t)n < sizeof(head))
+		return 0;
+	if (r != PROXY_DONE) {
+		conn_close(c, why ? why : "PROXY header too long");
+		return -1;
+	}
+	/* Take exactly the header: what follows is the client's. */
+	if (recv(c->fd, head, used, 0) != (ssize_t)used) {
+		conn_close(c, "cannot read the PROXY header");
+		return -1;
+	}
+	if (!info.local)
+		conn_format_addr(c, (struct sockaddr *)&info.src, info.srclen);
+	return 1;
+}
+
+static void
+conn_first_bytes_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->proxy) {
+		switch (conn_read_proxy(c)) {
+		case -1:
+			return;
+		case 0:
+			event_add(c->wait_ev, NULL);
+			return;
+		default:
+			break;
+		}
+	}
+	event_free(c->wait_ev);
+	c->wait_ev = NULL;
+	conn_start_session(c);
+}
+
+static void
+conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_close(arg, "read timeout");
+}
+
+void
+conn_new(struct server *server, int fd, const struct sockaddr *sa,
+    socklen_t salen, bool gemini, bool proxy)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	struct timeval rto = { (time_t)server->config->read_timeout, 0 };
+
+	c->server = server;
+	c->fd = fd;
+	c->gemini = gemini;
+	c->proxy = proxy;
+	c->file_fd = -1;
+	conn_format_addr(c, sa, salen);
+	event_base_gettimeofday_cached(server->base, &c->start);
+	TAILQ_INSERT_TAIL(&server->conns, c, entry);
+	server_conn_opened(server, c);
+	c->wait_ev = event_new(server->base, fd, EV_READ, conn_first_bytes_cb,
+	    c);
+	c->deadline_ev = evtimer_new(server->base, conn_deadline_cb, c);
+	if (c->wait_ev == NULL || c->deadline_ev == NULL ||
+	    event_add(c->wait_ev, NULL) == -1 ||
+	    evtimer_add(c->deadline_ev, &rto) == -1)
+		conn_close(c, "cannot watch the connection");
 }
 
 static void
@@ -200,6 +293,7 @@ conn_dispatch(struct conn *c, char *line, size_t len)
 	const char *why;
 
 	c->answered = true;
+	evtimer_del(c->deadline_ev);
 	c->store = store_ref(s->store);
 	if (c->gemini) {
 		struct gemini_server gs = { s->config->hostname,
@@ -242,6 +336,7 @@ static void
 conn_too_long(struct conn *c)
 {
 	c->answered = true;
+	evtimer_del(c->deadline_ev);
 	c->store = store_ref(c->server->store);
 	if (c->gemini)
 		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
@@ -356,7 +451,7 @@ conn_close(struct conn *c, const char *why)
 	struct timeval now, took;
 	unsigned long err;
 
-	if (c->gemini) {
+	if (c->gemini && c->bev != NULL) {
 		while ((err = bufferevent_get_openssl_error(c->bev)) != 0)
 			if (log_is_debug())
 				log_debug("%s: TLS: %s", c->addr,
@@ -374,9 +469,16 @@ conn_close(struct conn *c, const char *why)
 	}
 	if (c->file_fd != -1)
 		close(c->file_fd);
+	if (c->wait_ev != NULL)
+		event_free(c->wait_ev);
+	if (c->deadline_ev != NULL)
+		event_free(c->deadline_ev);
+	if (c->fd != -1)
+		close(c->fd);
 	/* Frees the fd, the SSL, and the references to the snapshot held
 	 * by queued bodies. */
-	bufferevent_free(c->bev);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
 	store_unref(c->store);
 	buf_release(&c->reply.head);
 	TAILQ_REMOVE(&c->server->conns, c, entry);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "search.h"
 #include "store.h"
 #include "url.h"
 #include "utf8.h"
@@ -101,11 +102,76 @@ gemini_parse(char *line, size_t len, const struct gemini_server *server,
 	return GEMINI_SUCCESS;
 }
 
+/* "/search": a prompt without a query, otherwise the matches grouped
+ * under their sections. */
+static void
+gemini_search(const struct store *store, const char *query,
+    struct reply *reply)
+{
+	const struct search_entry **results;
+	struct buf words = BUF_INIT, meta = BUF_INIT;
+	const char *why, *section = NULL;
+	size_t len;
+	int n;
+
+	if (query == NULL || *query == '\0') {
+		gemini_header(&reply->head, GEMINI_INPUT,
+		    "Search the reading list");
+		reply->status = GEMINI_INPUT;
+		return;
+	}
+	buf_adds(&words, query);
+	if (url_decode(words.data, &len) == -1) {
+		why = "malformed percent-encoding in query";
+		n = -1;
+	} else if (memchr(words.data, '\0', len) != NULL) {
+		why = "NUL byte in query";
+		n = -1;
+	} else
+		n = search_query(store_search(store), words.data, len,
+		    &results, &why);
+	if (n == -1) {
+		gemini_header(&reply->head, GEMINI_BAD_REQUEST, why);
+		reply->status = GEMINI_BAD_REQUEST;
+		buf_release(&words);
+		return;
+	}
+	search_group(results, (size_t)n);
+	buf_printf(&meta, "text/gemini; charset=utf-8; lang=%s",
+	    store_lang(store));
+	gemini_header(&reply->head, GEMINI_SUCCESS, meta.data);
+	buf_printf(&reply->head, "# Search: %s\n\n", words.data);
+	if (n == 0)
+		buf_adds(&reply->head, "No entry matches.\n");
+	else
+		buf_printf(&reply->head, "%d %s.\n", n,
+		    n == 1 ? "entry matches" : "entries match");
+	for (int i = 0; i < n; i++) {
+		if (section == NULL || strcmp(section, results[i]->section)) {
+			section = results[i]->section;
+			buf_printf(&reply->head, "\n## %s\n", *section ?
+			    section : "Other");
+		}
+		buf_adds(&reply->head, results[i]->gemtext);
+	}
+	buf_adds(&reply->head, "\n=> /search Search again\n=> / Home\n");
+	reply->status = GEMINI_SUCCESS;
+	free(results);
+	buf_release(&words);
+	buf_release(&meta);
+}
+
 void
 gemini_respond(const struct store *store, const struct gemini_request *req,
     struct reply *reply)
 {
-	const struct store_entry *e = store_gemini(store, req->path);
+	const struct store_entry *e;
+
+	if (strcmp(req->path, "/search") == 0) {
+		gemini_search(store, req->query, reply);
+		return;
+	}
+	e = store_gemini(store, req->path);
 
 	if (e == NULL) {
 		gemini_header(&reply->head, GEMINI_NOT_FOUND, "Not found");

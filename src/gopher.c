@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "gophermap.h"
+#include "search.h"
 #include "store.h"
 #include "url.h"
 
@@ -179,6 +180,56 @@ gopher_lookup(const struct store *store, const char *selector,
 	return e;
 }
 
+/* "/search" TAB words: the matching entries as the page's items. */
+static void
+gopher_search(const struct store *store, const char *query,
+    struct reply *reply)
+{
+	const struct search_entry **results;
+	struct buf line = BUF_INIT;
+	const char *why, *section = NULL;
+	int n;
+
+	if (query == NULL || *query == '\0') {
+		static const char hint[] = "Search the reading list: send "
+		    "words after a TAB (a type 7 item)";
+
+		gophermap_info(&reply->head, hint, sizeof(hint) - 1);
+		gophermap_end(&reply->head);
+		reply->status = 10;
+		return;
+	}
+	if ((n = search_query(store_search(store), query, strlen(query),
+	    &results, &why)) == -1) {
+		gopher_error_menu(&reply->head, why);
+		reply->status = 59;
+		return;
+	}
+	search_group(results, (size_t)n);
+	buf_printf(&line, "Search: %s", query);
+	gophermap_info(&reply->head, line.data, line.len);
+	buf_clear(&line);
+	if (n == 0)
+		buf_adds(&line, "No entry matches.");
+	else
+		buf_printf(&line, "%d %s.", n, n == 1 ? "entry matches" :
+		    "entries match");
+	gophermap_info(&reply->head, line.data, line.len);
+	for (int i = 0; i < n; i++) {
+		if (section == NULL || strcmp(section, results[i]->section)) {
+			section = results[i]->section;
+			gophermap_info(&reply->head, "", 0);
+			gophermap_info(&reply->head, *section ? section :
+			    "Other", strlen(*section ? section : "Other"));
+		}
+		buf_adds(&reply->head, results[i]->gophermap);
+	}
+	gophermap_end(&reply->head);
+	reply->status = 20;
+	free(results);
+	buf_release(&line);
+}
+
 void
 gopher_respond(const struct store *store, const struct gopher_request *req,
     struct reply *reply)
@@ -187,6 +238,11 @@ gopher_respond(const struct store *store, const struct gopher_request *req,
 	struct buf message = BUF_INIT;
 	const char *why;
 
+	if (strcmp(req->selector, "/search") == 0 ||
+	    strcmp(req->selector, "search") == 0) {
+		gopher_search(store, req->search, reply);
+		return;
+	}
 	if (strncmp(req->selector, "URL:", 4) == 0) {
 		if (gopher_url_page(&reply->head, req->selector + 4, &why) ==
 		    -1) {

@@ -22,6 +22,7 @@ struct listener {
 	struct server		*server;
 	struct evconnlistener	*ev;
 	enum listener_proto	 proto;
+	bool			 proxy;
 };
 
 static void
@@ -32,7 +33,7 @@ listener_accept_cb(struct evconnlistener *ev, evutil_socket_t fd,
 
 	(void)ev;
 	conn_new(l->server, fd, sa, (socklen_t)salen,
-	    l->proto == LISTENER_GEMINI);
+	    l->proto == LISTENER_GEMINI, l->proxy);
 }
 
 static void
@@ -80,12 +81,14 @@ listener_bind(const struct addrinfo *ai, struct buf *err)
 }
 
 static struct listener *
-listener_start(struct server *server, enum listener_proto proto, int fd)
+listener_start(struct server *server, enum listener_proto proto, bool proxy,
+    int fd)
 {
 	struct listener *l = xcalloc(1, sizeof(*l));
 
 	l->server = server;
 	l->proto = proto;
+	l->proxy = proxy;
 	l->ev = evconnlistener_new(server->base, listener_accept_cb, l,
 	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
 	if (l->ev == NULL) {
@@ -98,7 +101,7 @@ listener_start(struct server *server, enum listener_proto proto, int fd)
 }
 
 int
-listener_open(struct server *server, enum listener_proto proto,
+listener_open(struct server *server, enum listener_proto proto, bool proxy,
     const char *addr, unsigned port, struct listener **out, size_t max,
     struct buf *err)
 {
@@ -139,7 +142,7 @@ listener_open(struct server *server, enum listener_proto proto,
 				return -1;
 			}
 			if (made == max || (out[made] = listener_start(server,
-			    proto, fd)) == NULL) {
+			    proto, proxy, fd)) == NULL) {
 				buf_printf(err, "cannot listen on %s port %u",
 				    hosts[i], port);
 				if (made == max)

@@ -2,15 +2,94 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 
 static enum log_level log_level = LOG_LEVEL_INFO;
+static bool log_syslog;			/* error log to syslog */
+
+enum log_access_kind {
+	LOG_ACCESS_FD,			/* stderr or a file */
+	LOG_ACCESS_SYSLOG,
+	LOG_ACCESS_OFF,
+};
+static enum log_access_kind log_access_kind = LOG_ACCESS_FD;
+static int log_access_fd = STDERR_FILENO;
+static char *log_access_path;		/* the file, to reopen */
+
+static void
+log_open_syslog(void)
+{
+	static bool open;
+
+	if (!open)
+		openlog("capsuled", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	open = true;
+}
+
+void
+log_use_syslog(void)
+{
+	log_open_syslog();
+	log_syslog = true;
+}
+
+int
+log_access_open(const char *dest, struct buf *err)
+{
+	int fd = -1;
+
+	if (strcmp(dest, "stderr") != 0 && strcmp(dest, "syslog") != 0 &&
+	    strcmp(dest, "off") != 0) {
+		fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0640);
+		if (fd == -1) {
+			buf_printf(err, "%s: %s", dest, strerror(errno));
+			return -1;
+		}
+	}
+	if (log_access_fd != STDERR_FILENO)
+		close(log_access_fd);
+	free(log_access_path);
+	log_access_path = NULL;
+	log_access_fd = STDERR_FILENO;
+	log_access_kind = LOG_ACCESS_FD;
+	if (strcmp(dest, "syslog") == 0) {
+		log_open_syslog();
+		log_access_kind = LOG_ACCESS_SYSLOG;
+	} else if (strcmp(dest, "off") == 0)
+		log_access_kind = LOG_ACCESS_OFF;
+	else if (fd != -1) {
+		log_access_fd = fd;
+		log_access_path = xstrndup(dest, strlen(dest));
+	}
+	return 0;
+}
+
+void
+log_access_reopen(void)
+{
+	struct buf err = BUF_INIT;
+	char *path;
+
+	if (log_access_path == NULL)
+		return;
+	path = xstrndup(log_access_path, strlen(log_access_path));
+	if (log_access_open(path, &err) == -1)
+		log_error("reopening the access log: %s", err.data);
+	else
+		log_info("access log reopened: %s", path);
+	free(path);
+	buf_release(&err);
+}
 
 void
 log_init(enum log_level level)
@@ -38,27 +117,39 @@ log_time(struct buf *b)
 	buf_printf(b, "[%s] ", stamp);
 }
 
-/* Writes the whole line at once, so that threads never interleave. */
+/* Writes the whole line at once, so that threads and processes sharing
+ * the file never interleave. */
+static void
+log_write_fd(int fd, struct buf *b)
+{
+	buf_addc(b, '\n');
+	if (write(fd, b->data, b->len) == -1) {
+		/* Nowhere left to say it. */
+	}
+	buf_release(b);
+}
+
 static void
 log_write(struct buf *b)
 {
-	buf_addc(b, '\n');
-	fwrite(b->data, 1, b->len, stderr);
-	fflush(stderr);
-	buf_release(b);
+	log_write_fd(STDERR_FILENO, b);
 }
 
 static void
 log_vmsg(enum log_level level, const char *prefix, const char *fmt,
     va_list ap, const char *suffix)
 {
+	static const int priorities[] = {
+		LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG,
+	};
 	struct buf b = BUF_INIT;
 	va_list copy;
 	int n;
 
 	if (level > log_level)
 		return;
-	log_time(&b);
+	if (!log_syslog)
+		log_time(&b);
 	buf_adds(&b, prefix);
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
@@ -71,6 +162,11 @@ log_vmsg(enum log_level level, const char *prefix, const char *fmt,
 	if (suffix != NULL) {
 		buf_adds(&b, ": ");
 		buf_adds(&b, suffix);
+	}
+	if (log_syslog) {
+		syslog(priorities[level], "%s", b.data);
+		buf_release(&b);
+		return;
 	}
 	log_write(&b);
 }
@@ -119,7 +215,10 @@ log_access(const char *addr, const char *proto, const char *request,
 {
 	struct buf b = BUF_INIT;
 
-	log_time(&b);
+	if (log_access_kind == LOG_ACCESS_OFF)
+		return;
+	if (log_access_kind != LOG_ACCESS_SYSLOG)
+		log_time(&b);
 	buf_printf(&b, "%s %s \"", addr, proto);
 	for (const unsigned char *p = (const unsigned char *)request; *p;
 	    p++) {
@@ -131,5 +230,9 @@ log_access(const char *addr, const char *proto, const char *request,
 			buf_addc(&b, (char)*p);
 	}
 	buf_printf(&b, "\" %d %llu %lu", status, bytes, ms);
-	log_write(&b);
+	if (log_access_kind == LOG_ACCESS_SYSLOG) {
+		syslog(LOG_INFO, "%s", b.data);
+		buf_release(&b);
+	} else
+		log_write_fd(log_access_fd, &b);
 }

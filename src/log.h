@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "buf.h"
+
 enum log_level {
 	LOG_LEVEL_ERROR,
 	LOG_LEVEL_WARN,
@@ -11,9 +13,20 @@ enum log_level {
 	LOG_LEVEL_DEBUG,
 };
 
-/* Messages above level are dropped; everything goes to stderr. */
+/* Messages above level are dropped; they go to stderr until
+ * log_use_syslog() is called. */
 void	log_init(enum log_level level);
 bool	log_is_debug(void);
+/* Sends error and lifecycle messages to syslog (daemon facility). */
+void	log_use_syslog(void);
+/*
+ * Where access-log lines go: "stderr", "syslog", "off", or a file opened
+ * for appending.  Returns 0, or -1 with the reason in err (the old
+ * destination stays).
+ */
+int	log_access_open(const char *dest, struct buf *err);
+/* Reopens the access-log file (after logrotate moved it); SIGUSR1. */
+void	log_access_reopen(void);
 
 void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_error, with ": " and strerror(errno) appended. */

@@ -13,6 +13,7 @@ render_opts_init(struct render_opts *opts)
 	opts->port = 70;
 	opts->base = "/";
 	opts->width = RENDER_WIDTH;
+	opts->absolute = false;
 }
 
 int
@@ -37,7 +38,7 @@ render_markdown(const char *md, size_t len, enum render_format fmt,
 
 	switch (fmt) {
 	case RENDER_GEMTEXT:
-		render_gemtext(doc, out);
+		render_gemtext(doc, opts, out);
 		break;
 	case RENDER_GOPHERMAP:
 		render_gophermap(doc, opts, out);
@@ -59,12 +60,19 @@ render_blank_between(const struct doc_block *prev,
 	    prev->kind != DOC_CODE && cur->kind != DOC_CODE);
 }
 
+bool
+render_is_relative(const char *url)
+{
+	return url_scheme_len(url, strcspn(url, "?#")) == 0 &&
+	    strncmp(url, "//", 2) != 0;
+}
+
 size_t
 render_md_link_len(const char *url)
 {
 	size_t len = strcspn(url, "?#");
 
-	if (url_scheme_len(url, len) > 0 || strncmp(url, "//", 2) == 0)
+	if (!render_is_relative(url))
 		return 0;
 	if (len < 4 || strncasecmp(url + len - 3, ".md", 3) != 0 ||
 	    url[len - 4] == '/')

@@ -22,6 +22,8 @@ struct render_opts {
 	unsigned	 port;	/* this server's Gopher port */
 	const char	*base;	/* the page's folder as a selector: "/", "/a/" */
 	size_t		 width;	/* wrap column for gophermaps and text */
+	bool		 absolute; /* gemtext: relative links resolved against
+				    * base, for pages served from elsewhere */
 };
 
 /* Fills opts with the defaults: localhost, port 70, base "/", width 70. */
@@ -37,7 +39,8 @@ void	render_markdown(const char *md, size_t len, enum render_format fmt,
 	    const struct render_opts *opts, struct buf *out);
 
 /* The format renderers, each appending doc to out. */
-void	render_gemtext(const struct doc *doc, struct buf *out);
+void	render_gemtext(const struct doc *doc, const struct render_opts *opts,
+	    struct buf *out);
 void	render_gophermap(const struct doc *doc,
 	    const struct render_opts *opts, struct buf *out);
 void	render_text(const struct doc *doc, const struct render_opts *opts,
@@ -52,7 +55,19 @@ void	render_gopher_link(struct buf *out, const char *url,
 	    const char *display, size_t display_len,
 	    const struct render_opts *opts);
 
+/*
+ * Appends the links of one block as the page shows them: a link entry's
+ * single line or item, otherwise one per link.  For search results.
+ */
+void	render_gemtext_links(const struct doc_block *block,
+	    const struct render_opts *opts, struct buf *out);
+void	render_gopher_links(const struct doc_block *block,
+	    const struct render_opts *opts, struct buf *out);
+
 /* Helpers shared by the renderers (render.c). */
+
+/* Whether url is a relative reference (no scheme, not "//host"). */
+bool	render_is_relative(const char *url);
 
 /* Whether a blank line goes between blocks prev (NULL at the start) and
  * cur: none at the start and none inside a list. */

@@ -31,16 +31,26 @@ gemtext_text_line(struct buf *out, const char *prefix, const char *s,
 
 static void
 gemtext_link_line(struct buf *out, const char *url, const char *label,
-    size_t label_len)
+    size_t label_len, const struct render_opts *opts)
 {
 	size_t md_len = render_md_link_len(url);
+	size_t path_len = md_len > 0 ? md_len : strcspn(url, "?#");
+	struct buf abs = BUF_INIT;
 
 	buf_adds(out, "=> ");
-	if (md_len > 0) {
-		/* A Markdown page is served rendered: a.md#x -> a.gmi#x. */
+	if (opts->absolute && render_is_relative(url)) {
+		url_resolve_path(&abs, opts->base, url, path_len);
+		url_encode(out, buf_str(&abs), abs.len);
+		buf_release(&abs);
+		url += path_len;
+	} else if (md_len > 0) {
 		url_encode(out, url, md_len);
+		url += md_len;
+	}
+	/* A Markdown page is served rendered: a.md#x -> a.gmi#x. */
+	if (md_len > 0) {
 		buf_adds(out, ".gmi");
-		url += md_len + 3;
+		url += 3;
 	}
 	url_encode(out, url, strlen(url));
 	if (label_len > 0) {
@@ -51,22 +61,34 @@ gemtext_link_line(struct buf *out, const char *url, const char *label,
 }
 
 static void
-gemtext_links(const struct doc_block *b, struct buf *out)
+gemtext_links(const struct doc_block *b, const struct render_opts *opts,
+    struct buf *out)
 {
 	for (size_t i = 0; i < b->nlinks; i++)
 		gemtext_link_line(out, b->links[i].url, b->links[i].label,
-		    strlen(b->links[i].label));
+		    strlen(b->links[i].label), opts);
+}
+
+void
+render_gemtext_links(const struct doc_block *b,
+    const struct render_opts *opts, struct buf *out)
+{
+	if (doc_is_link_entry(b))
+		gemtext_link_line(out, b->links[0].url, b->text, b->len, opts);
+	else
+		gemtext_links(b, opts, out);
 }
 
 static void
-gemtext_prose(const struct doc_block *b, struct buf *out)
+gemtext_prose(const struct doc_block *b, const struct render_opts *opts,
+    struct buf *out)
 {
 	char first[32];
 	const char *quote = b->quote_depth > 0 ? "> " : "";
 	const char *line = b->text, *nl, *end = b->text + b->len;
 
 	if (doc_is_link_entry(b)) {
-		gemtext_link_line(out, b->links[0].url, b->text, b->len);
+		gemtext_link_line(out, b->links[0].url, b->text, b->len, opts);
 		return;
 	}
 	if (!doc_is_only_links(b)) {
@@ -85,7 +107,7 @@ gemtext_prose(const struct doc_block *b, struct buf *out)
 			line = nl + 1;
 		}
 	}
-	gemtext_links(b, out);
+	gemtext_links(b, opts, out);
 }
 
 static void
@@ -109,7 +131,8 @@ gemtext_code(const struct doc_block *b, struct buf *out)
 }
 
 void
-render_gemtext(const struct doc *doc, struct buf *out)
+render_gemtext(const struct doc *doc, const struct render_opts *opts,
+    struct buf *out)
 {
 	const struct doc_block *prev = NULL;
 
@@ -125,11 +148,11 @@ render_gemtext(const struct doc *doc, struct buf *out)
 			buf_addc(out, ' ');
 			buf_add(out, b->text, b->len);
 			buf_addc(out, '\n');
-			gemtext_links(b, out);
+			gemtext_links(b, opts, out);
 			break;
 		case DOC_PARAGRAPH:
 		case DOC_ITEM:
-			gemtext_prose(b, out);
+			gemtext_prose(b, opts, out);
 			break;
 		case DOC_CODE:
 			gemtext_code(b, out);

@@ -136,6 +136,19 @@ render_gopher_link(struct buf *out, const char *url, const char *display,
 	gopher_target_release(&t);
 }
 
+void
+render_gopher_links(const struct doc_block *b,
+    const struct render_opts *opts, struct buf *out)
+{
+	if (doc_is_link_entry(b)) {
+		render_gopher_link(out, b->links[0].url, b->text, b->len, opts);
+		return;
+	}
+	for (size_t i = 0; i < b->nlinks; i++)
+		render_gopher_link(out, b->links[i].url, b->links[i].label,
+		    strlen(b->links[i].label), opts);
+}
+
 /* Appends the URL a reader of the plain text can open for url. */
 static void
 gopher_ref_url(struct buf *out, const char *url, const struct render_opts *o)
@@ -252,8 +265,7 @@ gopher_prose(struct gopher_render *r, const struct doc_block *b)
 	struct buf *prefix = &r->prefix, *first = &r->first;
 
 	if (!r->text && doc_is_link_entry(b)) {
-		render_gopher_link(r->out, b->links[0].url, b->text, b->len,
-		    r->opts);
+		render_gopher_links(b, r->opts, r->out);
 		return;
 	}
 	buf_clear(prefix);

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/queue.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <openssl/ssl.h>
@@ -14,14 +16,27 @@
 
 struct conn;
 struct listener;
+struct watch;
 
 #define SERVER_MAX_LISTENERS	(2 * CONFIG_MAX_LISTEN)
+
+/* What the certificate files were when last loaded. */
+struct server_cert_stamp {
+	dev_t		dev;
+	ino_t		ino;
+	time_t		mtime;
+	long		mtime_ns;
+};
 
 struct server {
 	struct config		*config;
 	char			*config_path;
+	const char		*content_path;	/* "/" once chrooted */
+	bool			 chrooted;
 	struct event_base	*base;
 	SSL_CTX			*tls;
+	struct server_cert_stamp cert_stamp[2];	/* cert, key */
+	struct watch		*watch;
 	struct store		*store;		/* the snapshot now served */
 	struct listener		*listeners[SERVER_MAX_LISTENERS];
 	size_t			 nlisteners;
@@ -30,7 +45,7 @@ struct server {
 	bool			 paused;	/* accepting stopped */
 	bool			 stopping;
 	struct event		*resume_ev;	/* accepting again after EMFILE */
-	struct event		*signal_evs[4];
+	struct event		*signal_evs[5];
 	struct event		*stop_ev;	/* drain deadline */
 };
 

@@ -19,7 +19,9 @@
 #include "gophermap.h"
 #include "log.h"
 #include "mime.h"
+#include "nav.h"
 #include "render.h"
+#include "search.h"
 
 /* Folders nested deeper than this are not served (and symlink loops end). */
 #define STORE_MAX_DEPTH	16
@@ -45,6 +47,8 @@ struct store {
 	size_t			 owned_cap;
 	size_t			 pages;
 	size_t			 files;
+	struct search_index	*search;
+	char			*lang;
 };
 
 /* What one folder holds, for its generated listing. */
@@ -198,42 +202,6 @@ store_root_url(struct buf *out, const char *scheme, const char *host,
 	buf_addc(out, '/');
 }
 
-/* The front page links to the other protocol's version of the capsule
- * and, in Gopher, to its own plain text. */
-static void
-store_front_gemtext(struct store_builder *b, struct buf *gmi)
-{
-	const struct store_params *p = b->params;
-
-	if (p->gopher_port == 0)
-		return;
-	buf_adds(gmi, "\n=> ");
-	store_root_url(gmi, "gopher", p->hostname, p->gopher_port, 70);
-	buf_adds(gmi, " This capsule on Gopher\n");
-}
-
-static void
-store_front_gophermap(struct store_builder *b, struct buf *map)
-{
-	const struct store_params *p = b->params;
-	struct buf url = BUF_INIT;
-	static const char text_label[] = "This page as plain text";
-
-	gophermap_info(map, "", 0);
-	gophermap_item(map, '0', text_label, sizeof(text_label) - 1,
-	    "/index.txt", p->hostname, p->gopher_port);
-	if (p->gemini_port != 0) {
-		static const char label[] = "This capsule on Gemini";
-
-		buf_adds(&url, "URL:");
-		store_root_url(&url, "gemini", p->hostname, p->gemini_port,
-		    1965);
-		gophermap_item(map, 'h', label, sizeof(label) - 1, url.data,
-		    p->hostname, p->gopher_port);
-	}
-	buf_release(&url);
-}
-
 static void
 store_gemini_success(struct buf *out, const char *mime, const char *lang)
 {
@@ -274,16 +242,198 @@ store_put(struct store_builder *b, struct store_map *map, const char *key,
 #define store_put_gemini(b, key, e)	store_put(b, &(b)->store->gemini, key, e)
 #define store_put_gopher(b, key, e)	store_put(b, &(b)->store->gopher, key, e)
 
-/* Renders the Markdown page rel/NAME.md (name without ".md"). */
+/* The front page links to the other protocol's version of the capsule
+ * and, in Gopher, to its own plain text. */
+static void
+store_front_gemtext(struct store_builder *b, struct buf *gmi)
+{
+	const struct store_params *p = b->params;
+
+	if (p->gopher_port == 0)
+		return;
+	buf_adds(gmi, "\n=> ");
+	store_root_url(gmi, "gopher", p->hostname, p->gopher_port, 70);
+	buf_adds(gmi, " This capsule on Gopher\n");
+}
+
+static void
+store_front_gophermap(struct store_builder *b, struct buf *map)
+{
+	const struct store_params *p = b->params;
+	struct buf url = BUF_INIT;
+	static const char text_label[] = "This page as plain text";
+
+	gophermap_info(map, "", 0);
+	gophermap_item(map, '0', text_label, sizeof(text_label) - 1,
+	    "/index.txt", p->hostname, p->gopher_port);
+	if (p->gemini_port != 0) {
+		static const char label[] = "This capsule on Gemini";
+
+		buf_adds(&url, "URL:");
+		store_root_url(&url, "gemini", p->hostname, p->gemini_port,
+		    1965);
+		gophermap_item(map, 'h', label, sizeof(label) - 1, url.data,
+		    p->hostname, p->gopher_port);
+	}
+	buf_release(&url);
+}
+
+/* A view of blocks [start, end) of doc, sharing its strings. */
+static struct doc
+store_doc_slice(const struct doc *doc, size_t start, size_t end)
+{
+	struct doc view = *doc;
+
+	view.blocks = doc->blocks + start;
+	view.nblocks = end - start;
+	return view;
+}
+
+/* Where a page's section pages live: "/rel/NAME/". */
+static void
+store_section_folder(struct buf *out, const char *rel, const char *name)
+{
+	buf_addc(out, '/');
+	buf_adds(out, rel);
+	buf_adds(out, name);
+	buf_addc(out, '/');
+}
+
+/*
+ * The front page opens with a table of contents of its sections and the
+ * search, right under its title.
+ */
+static void
+store_front_toc(struct store_builder *b, const struct nav *nav,
+    const char *folder, struct buf *gmi, struct buf *map)
+{
+	const struct store_params *p = b->params;
+	static const char search[] = "Search the reading list";
+	struct buf label = BUF_INIT, sel = BUF_INIT;
+
+	for (size_t i = 0; i < nav->n; i++) {
+		buf_clear(&label);
+		nav_label(nav, i, &label);
+		buf_clear(&sel);
+		buf_printf(&sel, "%s%s", folder, nav->sections[i].slug);
+		buf_printf(gmi, "=> %s.gmi %s\n", sel.data, label.data);
+		gophermap_item(map, '1', label.data, label.len, sel.data,
+		    p->hostname, p->gopher_port);
+	}
+	buf_printf(gmi, "=> /search %s\n", search);
+	gophermap_item(map, '7', search, sizeof(search) - 1, "/search",
+	    p->hostname, p->gopher_port);
+	gophermap_info(map, "", 0);
+	buf_release(&label);
+	buf_release(&sel);
+}
+
+/* Renders the front page: its title, the table of contents, the rest. */
+static void
+store_render_front(struct store_builder *b, const struct doc *doc,
+    const struct nav *nav, const char *folder,
+    const struct render_opts *opts, struct buf *gmi, struct buf *map)
+{
+	size_t title = doc->nblocks > 0 && doc->blocks[0].kind ==
+	    DOC_HEADING && doc->blocks[0].level == 1 ? 1 : 0;
+	struct doc head = store_doc_slice(doc, 0, title);
+	struct doc rest = store_doc_slice(doc, title, doc->nblocks);
+
+	render_gemtext(&head, opts, gmi);
+	render_gophermap(&head, opts, map);
+	if (title > 0) {
+		buf_addc(gmi, '\n');
+		gophermap_info(map, "", 0);
+	}
+	store_front_toc(b, nav, folder, gmi, map);
+	buf_addc(gmi, '\n');
+	render_gemtext(&rest, opts, gmi);
+	render_gophermap(&rest, opts, map);
+	store_front_gemtext(b, gmi);
+	store_front_gophermap(b, map);
+}
+
+/*
+ * Each section of a page is a page of its own, "/rel/NAME/SLUG.gmi" and
+ * "/rel/NAME/SLUG", linking back up to its parent section or the page.
+ */
+static void
+store_add_sections(struct store_builder *b, const struct doc *doc,
+    const struct nav *nav, const char *rel, const char *name,
+    const char *page_title)
+{
+	const struct store_params *p = b->params;
+	struct buf folder = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
+	    key = BUF_INIT, up = BUF_INIT, label = BUF_INIT;
+	struct render_opts opts;
+	bool is_front = *rel == '\0' && strcmp(name, "index") == 0;
+
+	render_opts_init(&opts);
+	opts.host = p->hostname;
+	opts.port = p->gopher_port;
+	opts.width = p->wrap;
+	store_key(&key, rel, "", "");
+	opts.base = key.data;
+	/* Section pages sit one folder down: their links must not move. */
+	opts.absolute = true;
+	store_section_folder(&folder, rel, name);
+	for (size_t i = 0; i < nav->n; i++) {
+		const struct nav_section *s = &nav->sections[i];
+		struct doc view = store_doc_slice(doc, s->start, s->end);
+
+		buf_clear(&gmi);
+		buf_clear(&map);
+		buf_clear(&up);
+		buf_clear(&label);
+		store_gemini_success(&gmi, "text/gemini", p->lang);
+		render_gemtext(&view, &opts, &gmi);
+		render_gophermap(&view, &opts, &map);
+		gophermap_info(&map, "", 0);
+		buf_adds(&label, "Up: ");
+		if (s->parent != NAV_NONE) {
+			buf_printf(&up, "%s%s", folder.data,
+			    nav->sections[s->parent].slug);
+			buf_adds(&label, nav->sections[s->parent].title);
+			buf_printf(&gmi, "\n=> %s.gmi %s\n", up.data,
+			    label.data);
+		} else {
+			store_key(&up, rel, is_front ? "" : name, "");
+			buf_adds(&label, page_title);
+			buf_printf(&gmi, "\n=> %s%s %s\n", up.data,
+			    is_front ? "" : ".gmi", label.data);
+		}
+		gophermap_item(&map, '1', label.data, label.len, up.data,
+		    p->hostname, p->gopher_port);
+		gophermap_end(&map);
+		buf_clear(&key);
+		buf_printf(&key, "%s%s.gmi", folder.data, s->slug);
+		store_put_gemini(b, key.data, store_new_entry(b->store,
+		    STORE_BYTES, &gmi));
+		buf_truncate(&key, key.len - 4);
+		store_put_gopher(b, key.data, store_new_entry(b->store,
+		    STORE_BYTES, &map));
+	}
+	buf_release(&folder);
+	buf_release(&gmi);
+	buf_release(&map);
+	buf_release(&key);
+	buf_release(&up);
+	buf_release(&label);
+}
+
+/* Renders the Markdown page rel/NAME.md (name without ".md"), its
+ * section pages, and adds its entries to the search index. */
 static int
 store_add_page(struct store_builder *b, const char *rel, const char *name,
     const char *path)
 {
 	const struct store_params *p = b->params;
-	struct buf md = BUF_INIT, out = BUF_INIT, key = BUF_INIT;
-	struct store_entry *gmi, *menu, *text;
-	struct render_opts opts;
+	struct buf md = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
+	    key = BUF_INIT, folder = BUF_INIT;
+	struct store_entry *gmi_entry, *menu, *text;
+	struct render_opts opts, search_opts;
 	struct doc *doc;
+	struct nav nav;
 	bool is_index = strcmp(name, "index") == 0;
 	bool is_front = is_index && *rel == '\0';
 
@@ -293,49 +443,58 @@ store_add_page(struct store_builder *b, const char *rel, const char *name,
 	}
 	doc = doc_parse(buf_str(&md), md.len);
 	buf_release(&md);
+	nav_build(doc, &nav);
 	render_opts_init(&opts);
 	opts.host = p->hostname;
 	opts.port = p->gopher_port;
 	opts.width = p->wrap;
 	store_key(&key, rel, "", "");
 	opts.base = key.data;
+	store_section_folder(&folder, rel, name);
 
-	store_gemini_success(&out, "text/gemini", p->lang);
-	render_gemtext(doc, &out);
+	store_gemini_success(&gmi, "text/gemini", p->lang);
 	if (is_front)
-		store_front_gemtext(b, &out);
-	gmi = store_new_entry(b->store, STORE_BYTES, &out);
-
-	render_gophermap(doc, &opts, &out);
-	if (is_front)
-		store_front_gophermap(b, &out);
-	gophermap_end(&out);
-	menu = store_new_entry(b->store, STORE_BYTES, &out);
-
+		store_render_front(b, doc, &nav, folder.data, &opts, &gmi,
+		    &map);
+	else {
+		render_gemtext(doc, &opts, &gmi);
+		render_gophermap(doc, &opts, &map);
+	}
+	gophermap_end(&map);
+	gmi_entry = store_new_entry(b->store, STORE_BYTES, &gmi);
+	menu = store_new_entry(b->store, STORE_BYTES, &map);
 	{
 		struct buf plain = BUF_INIT;
 
 		render_text(doc, &opts, &plain);
-		gopher_text_item(&out, buf_str(&plain), plain.len);
+		gopher_text_item(&gmi, buf_str(&plain), plain.len);
 		buf_release(&plain);
 	}
-	text = store_new_entry(b->store, STORE_BYTES, &out);
+	text = store_new_entry(b->store, STORE_BYTES, &gmi);
+	search_opts = opts;
+	search_opts.absolute = true;
+	search_add_doc(b->store->search, doc, &search_opts, &opts);
+	store_add_sections(b, doc, &nav, rel, name,
+	    doc->nblocks > 0 && doc->blocks[0].kind == DOC_HEADING ?
+	    doc->blocks[0].text : name);
+	nav_free(&nav);
 	doc_free(doc);
 
 	if (is_index) {
 		store_key(&key, rel, "", "");
-		store_put_gemini(b, key.data, gmi);
+		store_put_gemini(b, key.data, gmi_entry);
 		store_put_gopher(b, key.data, menu);
 		if (is_front)
 			store_put_gopher(b, "", menu);
 	}
 	store_key(&key, rel, name, ".gmi");
-	store_put_gemini(b, key.data, gmi);
+	store_put_gemini(b, key.data, gmi_entry);
 	store_key(&key, rel, name, "");
 	store_put_gopher(b, key.data, menu);
 	store_key(&key, rel, name, ".txt");
 	store_put_gopher(b, key.data, text);
 	buf_release(&key);
+	buf_release(&folder);
 	b->store->pages++;
 	return 0;
 }
@@ -616,6 +775,20 @@ store_add_caps(struct store_builder *b)
 	store_put_gopher(b, "caps.txt", e);
 }
 
+/* Gemini crawlers ask for robots.txt; without one, all is allowed. */
+static void
+store_add_robots(struct store_builder *b)
+{
+	struct buf robots = BUF_INIT;
+
+	if (store_gemini(b->store, "/robots.txt") != NULL)
+		return;
+	store_gemini_success(&robots, "text/plain", b->params->lang);
+	buf_adds(&robots, "User-agent: *\nDisallow:\n");
+	store_put_gemini(b, "/robots.txt", store_new_entry(b->store,
+	    STORE_BYTES, &robots));
+}
+
 static void
 store_free(struct store *s)
 {
@@ -624,6 +797,8 @@ store_free(struct store *s)
 	for (size_t i = 0; i < s->nowned; i++)
 		free(s->owned[i]);
 	free(s->owned);
+	search_free(s->search);
+	free(s->lang);
 	free(s);
 }
 
@@ -648,11 +823,15 @@ store_build(const struct store_params *params, struct buf *err)
 	b.root_len = strlen(b.root);
 	b.store = xcalloc(1, sizeof(*b.store));
 	atomic_init(&b.store->refs, 1);
+	b.store->search = search_new();
+	b.store->lang = xstrndup(params->lang, strlen(params->lang));
 	if (store_scan(&b, "", 0) == -1) {
 		store_free(b.store);
 		b.store = NULL;
-	} else
+	} else {
 		store_add_caps(&b);
+		store_add_robots(&b);
+	}
 	/* Parsing is over for this batch: give back the parser's memory. */
 	doc_trim();
 	free(b.root);
@@ -701,4 +880,16 @@ size_t
 store_files(const struct store *s)
 {
 	return s->files;
+}
+
+const struct search_index *
+store_search(const struct store *s)
+{
+	return s->search;
+}
+
+const char *
+store_lang(const struct store *s)
+{
+	return s->lang;
 }

@@ -62,6 +62,12 @@ const struct store_entry *store_gemini(const struct store *store,
 /* Looks up a Gopher selector as sent; NULL if absent. */
 const struct store_entry *store_gopher(const struct store *store,
 		    const char *selector);
+struct search_index;
+
+/* The search index of every page's entries, built with the snapshot. */
+const struct search_index *store_search(const struct store *store);
+/* The lang= of the snapshot's text/gemini pages. */
+const char	*store_lang(const struct store *store);
 /* How many pages (Markdown files) and other files the snapshot holds. */
 size_t		 store_pages(const struct store *store);
 size_t		 store_files(const struct store *store);

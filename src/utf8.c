@@ -87,3 +87,75 @@ utf8_prefix_for_columns(const char *s, size_t len, size_t cols)
 	}
 	return i;
 }
+
+uint32_t
+utf8_fold(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c < 0xc0)
+		return c;
+	if (c <= 0xde)
+		return c == 0xd7 ? c : c + 32;
+	if (c >= 0x100 && c <= 0x17f) {
+		if (c == 0x130)
+			return 'i';
+		if (c == 0x178)
+			return 0xff;
+		/* Pairs start on an even code point, except in these runs
+		 * where an odd one is the capital. */
+		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+			return c % 2 == 1 ? c + 1 : c;
+		if (c == 0x138 || c == 0x149 || c == 0x17f)
+			return c;
+		return c % 2 == 0 ? c + 1 : c;
+	}
+	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
+		return c + 32;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	return c;
+}
+
+size_t
+utf8_encode(uint32_t c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+bool
+utf8_is_word(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z');
+	/* Latin-1 symbols and punctuation, the times and division signs,
+	 * general punctuation (dashes, quotes), and symbol blocks. */
+	if ((c >= 0xa0 && c <= 0xbf) || c == 0xd7 || c == 0xf7)
+		return false;
+	if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff0f))
+		return false;
+	return true;
+}

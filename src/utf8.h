@@ -26,4 +26,16 @@ size_t	utf8_columns(const char *s, size_t len);
  */
 size_t	utf8_prefix_for_columns(const char *s, size_t len, size_t cols);
 
+/*
+ * Returns the lower-case form of code point cp for Latin (ASCII, Latin-1,
+ * Latin Extended-A), Greek and Cyrillic letters; others are unchanged.
+ */
+uint32_t utf8_fold(uint32_t cp);
+/* Appends cp to out as UTF-8 (out holds at least 4 bytes); returns the
+ * number of bytes written. */
+size_t	utf8_encode(uint32_t cp, char *out);
+/* Whether cp belongs in a word: letters and digits, not punctuation,
+ * spaces or symbols. */
+bool	utf8_is_word(uint32_t cp);
+
 #endif

@@ -71,7 +71,8 @@ def make_content(folder):
 class Server:
     """capsuled running on free loopback ports with a generated config."""
 
-    def __init__(self, binary, folder, extra="", content=None, cert=None):
+    def __init__(self, binary, folder, extra="", content=None, cert=None,
+                 env=None):
         self.binary = binary
         self.folder = folder
         self.gopher_port = free_port()
@@ -88,7 +89,8 @@ class Server:
         self.log_path = os.path.join(folder, "server.log")
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([binary, "-f", self.config],
-                                     stdout=self.log, stderr=self.log)
+                                     stdout=self.log, stderr=self.log,
+                                     env=env)
         self.wait_ready()
 
     def wait_ready(self):
@@ -104,7 +106,8 @@ class Server:
         raise AssertionError("server did not start: " + self.read_log())
 
     def read_log(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 

@@ -44,13 +44,25 @@ def url(server, path="/"):
 
 # --- Gemini -----------------------------------------------------------
 
+SECTIONS = [("resources", "Resources"), ("articles", "Resources: Articles"),
+            ("books", "Resources: Books"), ("courses", "Resources: Courses"),
+            ("hacker-news-threads", "Resources: Hacker News threads"),
+            ("youtube-playlists", "Resources: YouTube Playlists"),
+            ("youtube-videos", "Resources: YouTube Videos")]
+
+
 def test_gemini_front_page(server):
     body, clean = server.gemini(url(server) + b"\r\n")
-    expected = render(server, "gemtext",
-                      os.path.join(server.content, "index.md"))
+    page = render(server, "gemtext",
+                  os.path.join(server.content, "index.md"))
+    title = b"# Distributed Systems\n\n"
+    assert page.startswith(title)
+    toc = "".join("=> /index/%s.gmi %s\n" % s for s in SECTIONS)
+    toc += "=> /search Search the reading list\n\n"
     gopher = ("\n=> gopher://localhost:%d/ This capsule on Gopher\n" %
               server.gopher_port).encode()
-    assert body == GEM_HEADER + expected + gopher, body[:200]
+    assert body == GEM_HEADER + title + toc.encode() + \
+        page[len(title):] + gopher, body[:600]
     assert clean, "no TLS close_notify after the body"
 
 
@@ -228,8 +240,17 @@ def test_gemini_streams_large_file(server):
 
 def test_gopher_front_page(server):
     menu = server.gopher(b"\r\n")
-    expected = render(server, "gophermap",
-                      os.path.join(server.content, "index.md"))
+    page = render(server, "gophermap",
+                  os.path.join(server.content, "index.md"))
+    title = (b"iDistributed Systems\t\terror.host\t1\r\n"
+             b"i===================\t\terror.host\t1\r\n")
+    assert page.startswith(title)
+    blank = "i\t\terror.host\t1\r\n"
+    toc = blank + "".join("1%s\t/index/%s\tlocalhost\t%d\r\n" % (
+        label, slug, server.gopher_port) for slug, label in SECTIONS)
+    toc += "7Search the reading list\t/search\tlocalhost\t%d\r\n" % \
+        server.gopher_port
+    expected = title + toc.encode() + page[len(title):]
     extras = ("i\t\terror.host\t1\r\n"
               "0This page as plain text\t/index.txt\tlocalhost\t%d\r\n"
               "hThis capsule on Gemini\tURL:gemini://localhost:%d/\t"

@@ -20,12 +20,11 @@ import cases_render  # noqa: E402
 
 MODULES = [cases_render]
 
-try:
-    import cases_server  # noqa: E402
-    MODULES.append(cases_server)
-except ImportError as e:  # pragma: no cover
-    if "cases_server" not in str(e):
-        raise
+import cases_server  # noqa: E402
+import cases_search  # noqa: E402
+import cases_selfhost  # noqa: E402
+
+MODULES += [cases_server, cases_search, cases_selfhost]
 
 
 def main():

@@ -78,7 +78,8 @@ START_TEST(test_store_lookups)
 	ck_assert_uint_eq(store_pages(s), 2);
 	ck_assert_uint_eq(store_files(s), 1);
 	assert_starts(store_gemini(s, "/"), "20 text/gemini; charset=utf-8; "
-	    "lang=en\r\n# Home\n\n=> page.gmi Page\n");
+	    "lang=en\r\n# Home\n\n=> /search Search the reading list\n\n"
+	    "=> page.gmi Page\n");
 	ck_assert_ptr_eq(store_gemini(s, "/"), store_gemini(s, "/index.gmi"));
 	assert_starts(store_gemini(s, "/page.gmi"), "20 text/gemini");
 	assert_starts(store_gopher(s, ""), "iHome\t");

@@ -16,6 +16,9 @@ Suite	*gemini_test_suite(void);
 Suite	*gopher_test_suite(void);
 Suite	*mime_test_suite(void);
 Suite	*store_test_suite(void);
+Suite	*search_test_suite(void);
+Suite	*nav_test_suite(void);
+Suite	*proxy_test_suite(void);
 
 /* Reads a whole file; the caller frees the result.  Fails the test when
  * the file cannot be read. */

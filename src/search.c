@@ -1,0 +1,291 @@
+/* search: the index of a capsule's entries, and queries over it. */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "url.h"
+#include "utf8.h"
+
+/* How much a query word weighs in each field: title first. */
+static const int search_weight[SEARCH_NFIELDS] = { 8, 4, 2, 1 };
+
+struct search_index {
+	struct search_entry	*entries;
+	size_t			 n;
+	size_t			 cap;
+};
+
+struct search_hit {
+	const struct search_entry	*entry;
+	int				 score;
+};
+
+struct search_index *
+search_new(void)
+{
+	return xcalloc(1, sizeof(struct search_index));
+}
+
+void
+search_free(struct search_index *index)
+{
+	if (index == NULL)
+		return;
+	for (size_t i = 0; i < index->n; i++) {
+		struct search_entry *e = &index->entries[i];
+
+		free(e->section);
+		free(e->gemtext);
+		free(e->gophermap);
+		for (int f = 0; f < SEARCH_NFIELDS; f++)
+			free(e->words[f]);
+	}
+	free(index->entries);
+	free(index);
+}
+
+size_t
+search_count(const struct search_index *index)
+{
+	return index->n;
+}
+
+void
+search_fold_words(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+	char enc[4];
+	bool in_word = false;
+
+	buf_addc(out, ' ');
+	while (i < len) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			/* Not UTF-8: a word break, never half a character. */
+			n = 1;
+			cp = ' ';
+		}
+		i += n;
+		if (!utf8_is_word(cp)) {
+			if (in_word)
+				buf_addc(out, ' ');
+			in_word = false;
+			continue;
+		}
+		buf_add(out, enc, utf8_encode(utf8_fold(cp), enc));
+		in_word = true;
+	}
+	if (in_word)
+		buf_addc(out, ' ');
+}
+
+static char *
+search_fold(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	search_fold_words(&b, s, len);
+	return buf_detach(&b, NULL);
+}
+
+/* The host of an absolute URL, for matching "jepsen" in jepsen.io. */
+static void
+search_add_host(struct buf *hosts, const char *url)
+{
+	size_t slen = url_scheme_len(url, strlen(url)), hlen;
+	const char *host;
+
+	if (slen == 0 || strncmp(url + slen, "://", 3) != 0)
+		return;
+	host = url + slen + 3;
+	hlen = strcspn(host, "/?#:");
+	buf_add(hosts, host, hlen);
+	buf_addc(hosts, ' ');
+}
+
+static void
+search_add_entry(struct search_index *index, const struct doc_block *b,
+    const char *section, const struct render_opts *gemini,
+    const struct render_opts *gopher)
+{
+	struct buf title = BUF_INIT, rest = BUF_INIT, hosts = BUF_INIT,
+	    out = BUF_INIT;
+	struct search_entry *e;
+	size_t pos = 0;
+
+	for (size_t i = 0; i < b->nlinks; i++) {
+		const struct doc_link *l = &b->links[i];
+
+		buf_adds(&title, l->label);
+		buf_addc(&title, ' ');
+		search_add_host(&hosts, l->url);
+		/* The text around the links: the author in "[T](u) - A". */
+		if (l->start >= pos)
+			buf_add(&rest, b->text + pos, l->start - pos);
+		if (l->end > pos)
+			pos = l->end;
+	}
+	buf_add(&rest, b->text + pos, b->len - pos);
+	if (index->n == index->cap) {
+		index->cap = index->cap ? index->cap * 2 : 64;
+		index->entries = xreallocarray(index->entries, index->cap,
+		    sizeof(*index->entries));
+	}
+	e = &index->entries[index->n];
+	memset(e, 0, sizeof(*e));
+	e->order = index->n++;
+	e->section = xstrndup(section, strlen(section));
+	e->words[SEARCH_TITLE] = search_fold(buf_str(&title), title.len);
+	e->words[SEARCH_AUTHOR] = search_fold(buf_str(&rest), rest.len);
+	e->words[SEARCH_SECTION] = search_fold(section, strlen(section));
+	e->words[SEARCH_HOST] = search_fold(buf_str(&hosts), hosts.len);
+	render_gemtext_links(b, gemini, &out);
+	e->gemtext = buf_detach(&out, NULL);
+	render_gopher_links(b, gopher, &out);
+	e->gophermap = buf_detach(&out, NULL);
+	buf_release(&title);
+	buf_release(&rest);
+	buf_release(&hosts);
+}
+
+/* Headings deeper than this share the path of their level-6 parent. */
+#define SEARCH_MAX_LEVEL	6
+
+void
+search_add_doc(struct search_index *index, const struct doc *doc,
+    const struct render_opts *gemini, const struct render_opts *gopher)
+{
+	const char *path[SEARCH_MAX_LEVEL + 1] = { NULL };
+	struct buf section = BUF_INIT;
+
+	for (size_t i = 0; i < doc->nblocks; i++) {
+		const struct doc_block *b = &doc->blocks[i];
+
+		if (b->kind == DOC_HEADING) {
+			path[b->level] = b->text;
+			for (int l = b->level + 1; l <= SEARCH_MAX_LEVEL; l++)
+				path[l] = NULL;
+			/* The title (level 1) names the page, not a section. */
+			buf_clear(&section);
+			for (int l = 2; l <= SEARCH_MAX_LEVEL; l++) {
+				if (path[l] == NULL)
+					continue;
+				if (section.len > 0)
+					buf_adds(&section, " > ");
+				buf_adds(&section, path[l]);
+			}
+			continue;
+		}
+		if ((b->kind == DOC_ITEM || b->kind == DOC_PARAGRAPH) &&
+		    b->nlinks > 0)
+			search_add_entry(index, b, buf_str(&section), gemini,
+			    gopher);
+	}
+	buf_release(&section);
+}
+
+static int
+search_hit_cmp(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	return x->entry->order < y->entry->order ? -1 :
+	    x->entry->order > y->entry->order;
+}
+
+/* The score of entry for the query words (" w1 w2 "), 0 if one misses. */
+static int
+search_score(const struct search_entry *e, const char *words)
+{
+	const char *w = words + 1, *end;
+	char needle[SEARCH_MAX_QUERY * 4 + 2];
+	int total = 0, best;
+	size_t n;
+
+	while (*w != '\0' && (end = strchr(w, ' ')) != NULL) {
+		/* " word": a word of the field that starts so. */
+		n = (size_t)(end - w);
+		needle[0] = ' ';
+		memcpy(needle + 1, w, n);
+		needle[n + 1] = '\0';
+		best = 0;
+		for (int f = 0; f < SEARCH_NFIELDS; f++)
+			if (search_weight[f] > best &&
+			    strstr(e->words[f], needle) != NULL)
+				best = search_weight[f];
+		if (best == 0)
+			return 0;
+		total += best;
+		w = end + 1;
+	}
+	return total;
+}
+
+int
+search_query(const struct search_index *index, const char *query,
+    size_t len, const struct search_entry ***results, const char **why)
+{
+	struct search_hit *hits;
+	struct buf words = BUF_INIT;
+	size_t n = 0;
+
+	*results = NULL;
+	if (len > SEARCH_MAX_QUERY) {
+		*why = "query longer than 256 bytes";
+		return -1;
+	}
+	if (!utf8_is_valid(query, len)) {
+		*why = "query is not UTF-8";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)query[i] < ' ' || query[i] == 0x7f) {
+			*why = "control byte in query";
+			return -1;
+		}
+	search_fold_words(&words, query, len);
+	hits = xcalloc(index->n + 1, sizeof(*hits));
+	for (size_t i = 0; words.len > 1 && i < index->n; i++) {
+		int score = search_score(&index->entries[i], words.data);
+
+		if (score > 0) {
+			hits[n].entry = &index->entries[i];
+			hits[n++].score = score;
+		}
+	}
+	buf_release(&words);
+	qsort(hits, n, sizeof(*hits), search_hit_cmp);
+	*results = xcalloc(n + 1, sizeof(**results));
+	for (size_t i = 0; i < n; i++)
+		(*results)[i] = hits[i].entry;
+	free(hits);
+	return (int)n;
+}
+
+void
+search_group(const struct search_entry **results, size_t n)
+{
+	/* A stable pass per section, in order of first appearance: n is
+	 * small (entries that matched a query). */
+	const struct search_entry **sorted = xcalloc(n + 1, sizeof(*sorted));
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(results[j]->section,
+			    results[i]->section) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (strcmp(results[j]->section, results[i]->section) ==
+			    0)
+				sorted[out++] = results[j];
+	}
+	memcpy(results, sorted, n * sizeof(*results));
+	free(sorted);
+}
