@@ -49,7 +49,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
 		   render_gopher log config store gopher gemini proxy search nav
-SERVER_SRCS	:= main server listener conn tlsctx priv watch
+SERVER_SRCS	:= main server worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)

@@ -32,6 +32,32 @@ config_defaults(void)
 	return c;
 }
 
+static char *
+config_strdup(const char *s)
+{
+	return s != NULL ? xstrndup(s, strlen(s)) : NULL;
+}
+
+struct config *
+config_dup(const struct config *c)
+{
+	struct config *d = xcalloc(1, sizeof(*d));
+
+	*d = *c;
+	d->hostname = config_strdup(c->hostname);
+	for (size_t i = 0; i < c->nlisten; i++)
+		d->listen[i] = config_strdup(c->listen[i]);
+	d->content = config_strdup(c->content);
+	d->cert = config_strdup(c->cert);
+	d->key = config_strdup(c->key);
+	d->lang = config_strdup(c->lang);
+	d->user = config_strdup(c->user);
+	d->group = config_strdup(c->group);
+	d->access_log = config_strdup(c->access_log);
+	d->error_log = config_strdup(c->error_log);
+	return d;
+}
+
 void
 config_free(struct config *c)
 {
@@ -129,6 +155,7 @@ config_apply(struct config *c, const char *key, char *value)
 		{ "write_timeout", &c->write_timeout, 1, 3600 },
 		{ "max_connections", &c->max_connections, 1, 1000000 },
 		{ "shutdown_timeout", &c->shutdown_timeout, 0, 3600 },
+		{ "workers", &c->workers, 0, 64 },
 	};
 	struct {
 		const char	*key;

@@ -24,6 +24,7 @@ struct config {
 	unsigned	 write_timeout;	/* seconds without progress writing */
 	unsigned	 max_connections; /* open connections before pausing */
 	unsigned	 shutdown_timeout; /* seconds to finish on SIGTERM */
+	unsigned	 workers;	/* threads; 0: one per online CPU */
 	char		*user;		/* drop root for this user, or NULL */
 	char		*group;		/* and this group (default: user's) */
 	bool		 chroot;	/* chroot into the content folder */
@@ -46,6 +47,8 @@ struct config	*config_parse(const char *text, size_t len, const char *name,
 struct config	*config_load(const char *path, struct buf *err);
 /* A config holding only the defaults; never NULL. */
 struct config	*config_defaults(void);
+/* A deep copy of config, which the caller frees; never NULL. */
+struct config	*config_dup(const struct config *config);
 /* Frees the config; config_free(NULL) does nothing. */
 void		 config_free(struct config *config);
 

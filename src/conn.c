@@ -21,9 +21,10 @@
 #include "log.h"
 #include "proxy.h"
 #include "reply.h"
-#include "server.h"
+#include "gen.h"
 #include "store.h"
 #include "tlsctx.h"
+#include "worker.h"
 
 /* A request line: at most this many bytes, then CR LF. */
 #define CONN_MAX_LINE	GEMINI_MAX_REQUEST
@@ -32,7 +33,8 @@
 
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
-	struct server		*server;
+	struct worker		*worker;
+	struct gen		*gen;		/* what it is served from */
 	int			 fd;		/* owned until bev takes it */
 	struct event		*wait_ev;	/* the first bytes */
 	struct event		*deadline_ev;	/* the whole request */
@@ -72,24 +74,24 @@ conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
 static void
 conn_start_session(struct conn *c)
 {
-	struct server *server = c->server;
-	const struct config *cfg = server->config;
+	struct worker *w = c->worker;
+	const struct config *cfg = c->gen->config;
 	struct timeval wto = { (time_t)cfg->write_timeout, 0 };
 	SSL *ssl;
 
 	if (c->gemini) {
-		if ((ssl = SSL_new(server->tls)) == NULL) {
+		if ((ssl = SSL_new(c->gen->tls)) == NULL) {
 			tlsctx_drain_errors(NULL);
 			conn_close(c, "cannot make a TLS session");
 			return;
 		}
 		/* On failure libevent 2.1 frees neither the SSL nor fd. */
-		c->bev = bufferevent_openssl_socket_new(server->base, c->fd,
+		c->bev = bufferevent_openssl_socket_new(w->base, c->fd,
 		    ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			SSL_free(ssl);
 	} else
-		c->bev = bufferevent_socket_new(server->base, c->fd,
+		c->bev = bufferevent_socket_new(w->base, c->fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		conn_close(c, "cannot make a bufferevent");
@@ -173,24 +175,27 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-conn_new(struct server *server, int fd, const struct sockaddr *sa,
+conn_new(struct worker *w, int fd, const struct sockaddr *sa,
     socklen_t salen, bool gemini, bool proxy)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
-	struct timeval rto = { (time_t)server->config->read_timeout, 0 };
+	struct timeval rto;
 
-	c->server = server;
+	c->worker = w;
+	c->gen = worker_gen(w);
+	rto.tv_sec = (time_t)c->gen->config->read_timeout;
+	rto.tv_usec = 0;
 	c->fd = fd;
 	c->gemini = gemini;
 	c->proxy = proxy;
 	c->file_fd = -1;
 	conn_format_addr(c, sa, salen);
-	event_base_gettimeofday_cached(server->base, &c->start);
-	TAILQ_INSERT_TAIL(&server->conns, c, entry);
-	server_conn_opened(server, c);
-	c->wait_ev = event_new(server->base, fd, EV_READ, conn_first_bytes_cb,
+	event_base_gettimeofday_cached(w->base, &c->start);
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	worker_conn_opened(w, c);
+	c->wait_ev = event_new(w->base, fd, EV_READ, conn_first_bytes_cb,
 	    c);
-	c->deadline_ev = evtimer_new(server->base, conn_deadline_cb, c);
+	c->deadline_ev = evtimer_new(w->base, conn_deadline_cb, c);
 	if (c->wait_ev == NULL || c->deadline_ev == NULL ||
 	    event_add(c->wait_ev, NULL) == -1 ||
 	    evtimer_add(c->deadline_ev, &rto) == -1)
@@ -289,15 +294,14 @@ conn_stream_more(struct conn *c)
 static void
 conn_dispatch(struct conn *c, char *line, size_t len)
 {
-	struct server *s = c->server;
+	const struct config *cfg = c->gen->config;
 	const char *why;
 
 	c->answered = true;
 	evtimer_del(c->deadline_ev);
-	c->store = store_ref(s->store);
+	c->store = store_ref(c->gen->store);
 	if (c->gemini) {
-		struct gemini_server gs = { s->config->hostname,
-		    s->config->gemini_port };
+		struct gemini_server gs = { cfg->hostname, cfg->gemini_port };
 		struct gemini_request req;
 		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 		const char *sni = SSL_get_servername(ssl,
@@ -337,7 +341,7 @@ conn_too_long(struct conn *c)
 {
 	c->answered = true;
 	evtimer_del(c->deadline_ev);
-	c->store = store_ref(c->server->store);
+	c->store = store_ref(c->gen->store);
 	if (c->gemini)
 		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
 		    "request longer than 1024 bytes");
@@ -461,7 +465,7 @@ conn_close(struct conn *c, const char *why)
 	if (why != NULL)
 		log_debug("%s: %s", c->addr, why);
 	if (c->answered) {
-		event_base_gettimeofday_cached(c->server->base, &now);
+		event_base_gettimeofday_cached(c->worker->base, &now);
 		timersub(&now, &c->start, &took);
 		log_access(c->addr, c->gemini ? "gemini" : "gopher",
 		    c->request, c->reply.status, c->bytes,
@@ -481,7 +485,8 @@ conn_close(struct conn *c, const char *why)
 		bufferevent_free(c->bev);
 	store_unref(c->store);
 	buf_release(&c->reply.head);
-	TAILQ_REMOVE(&c->server->conns, c, entry);
-	server_conn_closed(c->server, c);
+	gen_unref(c->gen);
+	TAILQ_REMOVE(&c->worker->conns, c, entry);
+	worker_conn_closed(c->worker, c);
 	free(c);
 }

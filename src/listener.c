@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,13 @@
 
 #include "conn.h"
 #include "log.h"
-#include "server.h"
+#include "worker.h"
 
 /* The kernel caps it at net.core.somaxconn. */
 #define LISTENER_BACKLOG	4096
 
 struct listener {
-	struct server		*server;
+	struct worker		*worker;
 	struct evconnlistener	*ev;
 	enum listener_proto	 proto;
 	bool			 proxy;
@@ -32,7 +33,7 @@ listener_accept_cb(struct evconnlistener *ev, evutil_socket_t fd,
 	struct listener *l = arg;
 
 	(void)ev;
-	conn_new(l->server, fd, sa, (socklen_t)salen,
+	conn_new(l->worker, fd, sa, (socklen_t)salen,
 	    l->proto == LISTENER_GEMINI, l->proxy);
 }
 
@@ -47,14 +48,14 @@ listener_error_cb(struct evconnlistener *ev, void *arg)
 	    err == ENOMEM) {
 		/* Spinning on accept() would not free a descriptor: wait. */
 		log_error("accept: %s; pausing", strerror(err));
-		server_accept_backoff(l->server);
+		worker_accept_backoff(l->worker);
 	} else
 		log_error("accept: %s", strerror(err));
 }
 
 /* Binds one resolved address; returns the listening fd or -1. */
 static int
-listener_bind(const struct addrinfo *ai, struct buf *err)
+listener_bind(const struct addrinfo *ai, bool reuseport, struct buf *err)
 {
 	int fd, on = 1;
 
@@ -65,6 +66,8 @@ listener_bind(const struct addrinfo *ai, struct buf *err)
 		return -1;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
+	    sizeof(on)) == -1) ||
 	    (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)) {
 		buf_printf(err, "setsockopt: %s", strerror(errno));
@@ -81,15 +84,15 @@ listener_bind(const struct addrinfo *ai, struct buf *err)
 }
 
 static struct listener *
-listener_start(struct server *server, enum listener_proto proto, bool proxy,
+listener_start(struct worker *worker, enum listener_proto proto, bool proxy,
     int fd)
 {
 	struct listener *l = xcalloc(1, sizeof(*l));
 
-	l->server = server;
+	l->worker = worker;
 	l->proto = proto;
 	l->proxy = proxy;
-	l->ev = evconnlistener_new(server->base, listener_accept_cb, l,
+	l->ev = evconnlistener_new(worker->base, listener_accept_cb, l,
 	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
 	if (l->ev == NULL) {
 		close(fd);
@@ -100,10 +103,15 @@ listener_start(struct server *server, enum listener_proto proto, bool proxy,
 	return l;
 }
 
-int
-listener_open(struct server *server, enum listener_proto proto, bool proxy,
-    const char *addr, unsigned port, struct listener **out, size_t max,
-    struct buf *err)
+/*
+ * Binds every address addr stands for on port.  With worker, each socket
+ * becomes a listener stored in out; without, it is only a probe, closed
+ * at once.  Returns how many were bound, or -1 with the reason in err.
+ */
+static int
+listener_bind_all(struct worker *worker, enum listener_proto proto,
+    bool proxy, const char *addr, unsigned port, struct listener **out,
+    size_t max, struct buf *err)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char service[16];
@@ -127,12 +135,16 @@ listener_open(struct server *server, enum listener_proto proto, bool proxy,
 			return -1;
 		}
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if ((fd = listener_bind(ai, err)) == -1) {
+			if ((fd = listener_bind(ai, worker != NULL, err)) ==
+			    -1) {
 				/* A machine without IPv6 still serves IPv4. */
 				if (nhosts == 2 && ai->ai_family == AF_INET6 &&
 				    made > 0) {
-					log_warn("[%s]:%u: %s; IPv6 not served",
-					    hosts[i], port, buf_str(err));
+					if (worker == NULL ||
+					    worker->id == 0)
+						log_warn("[%s]:%u: %s; IPv6 not "
+						    "served", hosts[i], port,
+						    buf_str(err));
 					buf_clear(err);
 					continue;
 				}
@@ -141,8 +153,10 @@ listener_open(struct server *server, enum listener_proto proto, bool proxy,
 				freeaddrinfo(res);
 				return -1;
 			}
-			if (made == max || (out[made] = listener_start(server,
-			    proto, proxy, fd)) == NULL) {
+			if (worker == NULL)
+				close(fd);
+			else if (made == max || (out[made] = listener_start(
+			    worker, proto, proxy, fd)) == NULL) {
 				buf_printf(err, "cannot listen on %s port %u",
 				    hosts[i], port);
 				if (made == max)
@@ -157,6 +171,22 @@ listener_open(struct server *server, enum listener_proto proto, bool proxy,
 		freeaddrinfo(res);
 	}
 	return (int)made;
+}
+
+int
+listener_open(struct worker *worker, enum listener_proto proto, bool proxy,
+    const char *addr, unsigned port, struct listener **out, size_t max,
+    struct buf *err)
+{
+	return listener_bind_all(worker, proto, proxy, addr, port, out, max,
+	    err);
+}
+
+int
+listener_probe(const char *addr, unsigned port, struct buf *err)
+{
+	return listener_bind_all(NULL, LISTENER_GOPHER, false, addr, port,
+	    NULL, 0, err) == -1 ? -1 : 0;
 }
 
 void

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 
-struct server;
+struct worker;
 
 enum listener_proto {
 	LISTENER_GOPHER,
@@ -16,14 +16,21 @@ enum listener_proto {
 struct listener;
 
 /*
- * Binds addr ("*" for every IPv4 and IPv6 address) on port and starts
- * accepting into server; proxy: clients come through a proxy that sends
- * a PROXY protocol header first.  Returns the listeners made (up to 2 for
- * "*"), storing them in out, or -1 with the reason in err.
+ * Binds addr ("*" for every IPv4 and IPv6 address) on port with
+ * SO_REUSEPORT, so that every worker has its own socket and the kernel
+ * spreads connections over them, and starts accepting into worker.
+ * proxy: clients come through a proxy that sends a PROXY protocol header
+ * first.  Returns the listeners made (up to 2 for "*"), storing them in
+ * out, or -1 with the reason in err.
  */
-int	listener_open(struct server *server, enum listener_proto proto,
+int	listener_open(struct worker *worker, enum listener_proto proto,
 	    bool proxy, const char *addr, unsigned port,
 	    struct listener **out, size_t max, struct buf *err);
+/*
+ * Checks that nobody listens on addr and port yet (SO_REUSEPORT would
+ * let another process share it silently): 0, or -1 with the reason.
+ */
+int	listener_probe(const char *addr, unsigned port, struct buf *err);
 void	listener_enable(struct listener *l, bool on);
 void	listener_free(struct listener *l);
 

@@ -1,4 +1,4 @@
-/* server: start-up, the event loop, signals, reload, and shutdown. */
+/* server: start-up, the control loop, reloads, and the workers. */
 #include "server.h"
 
 #include <errno.h>
@@ -8,17 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/thread.h>
 #include <openssl/ssl.h>
 
-#include "conn.h"
+#include "config.h"
+#include "gen.h"
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
+#include "store.h"
 #include "tlsctx.h"
 #include "watch.h"
+#include "worker.h"
 
-/* How long accepting pauses when descriptors run out. */
-#define SERVER_BACKOFF_SECONDS	1
 /* How long content changes must settle before a reload. */
 #define SERVER_WATCH_SETTLE_MS	300
 
@@ -50,12 +52,13 @@ server_cert_stamp(const char *path, struct server_cert_stamp *stamp)
 
 /* Whether the certificate or key changed since they were loaded. */
 static bool
-server_cert_changed(const struct server *s, const struct config *cfg)
+server_cert_changed(const struct server *s, const struct config *old,
+    const struct config *cfg)
 {
 	struct server_cert_stamp now[2];
 
-	if (strcmp(cfg->cert, s->config->cert) != 0 ||
-	    strcmp(cfg->key, s->config->key) != 0)
+	if (strcmp(cfg->cert, old->cert) != 0 ||
+	    strcmp(cfg->key, old->key) != 0)
 		return true;
 	server_cert_stamp(cfg->cert, &now[0]);
 	server_cert_stamp(cfg->key, &now[1]);
@@ -74,15 +77,72 @@ server_load_tls(struct server *s, const struct config *cfg, struct buf *err)
 	return ctx;
 }
 
+struct gen *
+server_gen(struct server *s)
+{
+	struct gen *g;
+
+	pthread_mutex_lock(&s->gen_lock);
+	g = gen_ref(s->gen);
+	pthread_mutex_unlock(&s->gen_lock);
+	return g;
+}
+
+/* Swaps in a new generation; connections keep the one they hold. */
 static void
-server_listen(struct server *s)
+server_set_gen(struct server *s, struct gen *fresh)
+{
+	struct gen *old;
+
+	pthread_mutex_lock(&s->gen_lock);
+	old = s->gen;
+	s->gen = fresh;
+	pthread_mutex_unlock(&s->gen_lock);
+	atomic_store(&s->max_conns, fresh->config->max_connections);
+	gen_unref(old);
+}
+
+bool
+server_conn_opened(struct server *s)
+{
+	return atomic_fetch_add(&s->nconns, 1) + 1 >= atomic_load(
+	    &s->max_conns);
+}
+
+void
+server_conn_closed(struct server *s)
+{
+	atomic_fetch_sub(&s->nconns, 1);
+}
+
+void
+server_pause_workers(struct server *s)
+{
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_pause(s->workers[i]);
+}
+
+size_t
+server_conns(struct server *s)
+{
+	return atomic_load(&s->nconns);
+}
+
+size_t
+server_max_conns(struct server *s)
+{
+	return atomic_load(&s->max_conns);
+}
+
+int
+server_open_listeners(struct server *s, struct worker *w, struct buf *err)
 {
 	static const char *all[] = { "*" };
-	const struct config *cfg = s->config;
+	const struct config *cfg = s->gen->config;
 	const char *const *addrs = cfg->nlisten > 0 ?
 	    (const char *const *)cfg->listen : all;
 	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1;
-	struct buf err = BUF_INIT;
+	struct listener *made[2];
 	int n;
 
 	for (size_t i = 0; i < naddrs; i++) {
@@ -92,70 +152,20 @@ server_listen(struct server *s)
 
 			if (port == 0)
 				continue;
-			n = listener_open(s, g ? LISTENER_GEMINI :
+			n = listener_open(w, g ? LISTENER_GEMINI :
 			    LISTENER_GOPHER, g ? cfg->gemini_proxy :
-			    cfg->gopher_proxy, addrs[i], port,
-			    s->listeners + s->nlisteners,
-			    SERVER_MAX_LISTENERS - s->nlisteners, &err);
+			    cfg->gopher_proxy, addrs[i], port, made, 2, err);
 			if (n == -1)
-				log_fatal(1, "%s", err.data);
-			s->nlisteners += (size_t)n;
+				return -1;
+			for (int j = 0; j < n; j++)
+				if (worker_add_listener(w, made[j]) == -1) {
+					listener_free(made[j]);
+					buf_adds(err, "too many listeners");
+					return -1;
+				}
 		}
 	}
-	buf_release(&err);
-}
-
-static void
-server_set_accepting(struct server *s, bool on)
-{
-	if (s->paused == !on)
-		return;
-	s->paused = !on;
-	for (size_t i = 0; i < s->nlisteners; i++)
-		listener_enable(s->listeners[i], on);
-}
-
-static void
-server_resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct server *s = arg;
-
-	(void)fd;
-	(void)what;
-	if (!s->stopping && s->nconns < s->config->max_connections)
-		server_set_accepting(s, true);
-}
-
-void
-server_accept_backoff(struct server *s)
-{
-	struct timeval tv = { SERVER_BACKOFF_SECONDS, 0 };
-
-	server_set_accepting(s, false);
-	evtimer_add(s->resume_ev, &tv);
-}
-
-void
-server_conn_opened(struct server *s, struct conn *c)
-{
-	(void)c;
-	if (++s->nconns >= s->config->max_connections)
-		server_set_accepting(s, false);
-}
-
-void
-server_conn_closed(struct server *s, struct conn *c)
-{
-	(void)c;
-	s->nconns--;
-	if (s->stopping) {
-		if (s->nconns == 0)
-			event_base_loopbreak(s->base);
-		return;
-	}
-	if (s->paused && s->nconns < s->config->max_connections &&
-	    !evtimer_pending(s->resume_ev, NULL))
-		server_set_accepting(s, true);
+	return 0;
 }
 
 /* Settings that take a restart: the reload keeps the running values. */
@@ -167,7 +177,7 @@ server_keep_fixed(const struct config *old, struct config *fresh)
 	    old->nlisten != fresh->nlisten ||
 	    old->gopher_proxy != fresh->gopher_proxy ||
 	    old->gemini_proxy != fresh->gemini_proxy ||
-	    old->chroot != fresh->chroot ||
+	    old->chroot != fresh->chroot || old->workers != fresh->workers ||
 	    (old->user == NULL) != (fresh->user == NULL) ||
 	    (old->user && strcmp(old->user, fresh->user) != 0) ||
 	    strcmp(old->error_log, fresh->error_log) != 0;
@@ -175,12 +185,15 @@ server_keep_fixed(const struct config *old, struct config *fresh)
 	for (size_t i = 0; !changed && i < old->nlisten; i++)
 		changed = strcmp(old->listen[i], fresh->listen[i]) != 0;
 	if (changed)
-		log_warn("listen, ports, proxy, user, chroot and error_log "
-		    "changes take a restart; keeping the running ones");
+		log_warn("listen, ports, proxy, workers, user, chroot and "
+		    "error_log changes take a restart; keeping the running "
+		    "ones");
 	fresh->gopher_port = old->gopher_port;
 	fresh->gemini_port = old->gemini_port;
 	fresh->gopher_proxy = old->gopher_proxy;
 	fresh->gemini_proxy = old->gemini_proxy;
+	fresh->workers = old->workers;
+	fresh->chroot = old->chroot;
 }
 
 static void	server_watch_cb(void *);
@@ -191,15 +204,12 @@ server_watch_content(struct server *s, bool moved)
 {
 	struct buf err = BUF_INIT;
 
-	if (!s->config->watch) {
+	if (!s->gen->config->watch) {
 		watch_free(s->watch);
 		s->watch = NULL;
 		return;
 	}
-	if (s->watch != NULL && !moved) {
-		if (watch_rescan(s->watch, &err) == -1)
-			log_warn("content changes: %s", err.data);
-	} else {
+	if (s->watch == NULL || moved) {
 		watch_free(s->watch);
 		s->watch = watch_new(s->base, s->content_path,
 		    SERVER_WATCH_SETTLE_MS, server_watch_cb, s, &err);
@@ -211,75 +221,74 @@ server_watch_content(struct server *s, bool moved)
 }
 
 /*
- * A new snapshot (and config and certificate, unless only the content
- * changed) is built beside the old one and swapped in only when all of it
- * loads; otherwise the old one keeps serving.  Requests in flight keep
- * the snapshot they hold.
+ * A new generation (config, snapshot, certificate) is built beside the
+ * old one and swapped in only when all of it loads; otherwise the old one
+ * keeps serving.  Requests in flight keep the generation they hold.
  */
 static void
 server_reload(struct server *s, bool content_only)
 {
-	struct config *fresh_cfg = NULL;
-	const struct config *cfg = s->config;
+	const struct config *old = s->gen->config;
+	struct config *cfg = NULL;
 	struct buf err = BUF_INIT;
-	struct store *fresh;
+	struct store *store = NULL;
 	SSL_CTX *tls = NULL;
-	bool moved = false;
+	char *content = NULL;
+	bool moved;
 
 	if (!content_only && s->chrooted) {
 		log_info("chrooted: reloading the content only");
 		content_only = true;
 	}
-	if (!content_only) {
-		if ((fresh_cfg = config_load(s->config_path, &err)) == NULL)
-			goto fail;
-		server_keep_fixed(s->config, fresh_cfg);
-		cfg = fresh_cfg;
-		moved = strcmp(fresh_cfg->content, s->config->content) != 0;
-		if (moved)
-			s->content_path = fresh_cfg->content;
+	/* New folders are watched before they are read: a change made
+	 * after this reload has read them still brings another. */
+	if (s->watch != NULL && watch_rescan(s->watch, &err) == -1) {
+		log_warn("content changes: %s", err.data);
+		buf_clear(&err);
 	}
-	if ((fresh = server_build_store(cfg, s->content_path, &err)) == NULL)
+	/* A content-only reload keeps the running config as it is. */
+	if (content_only)
+		cfg = config_dup(old);
+	else if ((cfg = config_load(s->config_path, &err)) != NULL)
+		server_keep_fixed(old, cfg);
+	if (cfg == NULL)
 		goto fail;
-	if (fresh_cfg != NULL && cfg->gemini_port != 0 &&
-	    server_cert_changed(s, cfg) &&
-	    (tls = server_load_tls(s, cfg, &err)) == NULL) {
-		store_unref(fresh);
+	moved = !s->chrooted && strcmp(cfg->content, old->content) != 0;
+	content = xstrndup(s->chrooted ? "/" : cfg->content,
+	    strlen(s->chrooted ? "/" : cfg->content));
+	if ((store = server_build_store(cfg, content, &err)) == NULL)
 		goto fail;
+	if (cfg->gemini_port != 0) {
+		if (!content_only && server_cert_changed(s, old, cfg)) {
+			if ((tls = server_load_tls(s, cfg, &err)) == NULL)
+				goto fail;
+		} else if (s->gen->tls != NULL) {
+			SSL_CTX_up_ref(s->gen->tls);
+			tls = s->gen->tls;
+		}
 	}
-	if (fresh_cfg != NULL &&
-	    strcmp(fresh_cfg->access_log, s->config->access_log) != 0 &&
-	    log_access_open(fresh_cfg->access_log, &err) == -1) {
+	if (strcmp(cfg->access_log, old->access_log) != 0 &&
+	    log_access_open(cfg->access_log, &err) == -1) {
 		log_warn("keeping the old access log: %s", err.data);
-		free(fresh_cfg->access_log);
-		fresh_cfg->access_log = xstrndup(s->config->access_log,
-		    strlen(s->config->access_log));
+		free(cfg->access_log);
+		cfg->access_log = xstrndup(old->access_log,
+		    strlen(old->access_log));
 	}
-	store_unref(s->store);
-	s->store = fresh;
-	if (tls != NULL) {
-		/* Sessions in flight hold their own reference to the old
-		 * context. */
-		SSL_CTX_free(s->tls);
-		s->tls = tls;
-	}
-	if (fresh_cfg != NULL) {
-		config_free(s->config);
-		s->config = fresh_cfg;
-		if (!s->chrooted)
-			s->content_path = s->config->content;
-	}
+	log_info("reload done: %zu pages, %zu files%s", store_pages(store),
+	    store_files(store), tls != s->gen->tls ? ", new certificate" :
+	    "");
+	server_set_gen(s, gen_new(cfg, store, tls));
+	free(s->content_path);
+	s->content_path = content;
 	server_watch_content(s, moved);
-	log_info("reload done: %zu pages, %zu files%s", store_pages(fresh),
-	    store_files(fresh), tls != NULL ? ", new certificate" : "");
 	buf_release(&err);
 	return;
 fail:
-	if (moved)
-		s->content_path = s->config->content;
 	log_error("reload failed, still serving the old content: %s",
 	    buf_str(&err));
-	config_free(fresh_cfg);
+	store_unref(store);
+	config_free(cfg);
+	free(content);
 	buf_release(&err);
 }
 
@@ -287,6 +296,27 @@ static void
 server_watch_cb(void *arg)
 {
 	server_reload(arg, true);
+}
+
+void
+server_worker_done(struct server *s)
+{
+	atomic_fetch_add(&s->workers_done, 1);
+	event_active(s->worker_done_ev, EV_TIMEOUT, 0);
+}
+
+static void
+server_worker_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (atomic_load(&s->workers_done) == s->nworkers) {
+		if (!s->stopping)
+			log_error("the workers stopped by themselves");
+		event_base_loopbreak(s->base);
+	}
 }
 
 static void
@@ -297,34 +327,28 @@ server_stop_now_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	log_warn("%zu connections still open after %u s, closing them",
-	    s->nconns, s->config->shutdown_timeout);
-	event_base_loopbreak(s->base);
+	    server_conns(s), s->gen->config->shutdown_timeout);
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_break(s->workers[i]);
 }
 
 static void
 server_stop(struct server *s, int sig)
 {
-	struct timeval tv = { (time_t)s->config->shutdown_timeout, 0 };
+	struct timeval tv = { (time_t)s->gen->config->shutdown_timeout, 0 };
 
 	if (s->stopping)
 		return;
 	log_info("stopping on signal %d, %zu connections open", sig,
-	    s->nconns);
+	    server_conns(s));
 	s->stopping = true;
-	/* Closing the sockets, not pausing them: new clients are refused
-	 * rather than left waiting in the backlog. */
-	for (size_t i = 0; i < s->nlisteners; i++)
-		listener_free(s->listeners[i]);
-	s->nlisteners = 0;
 	watch_free(s->watch);
 	s->watch = NULL;
-	if (s->nconns == 0) {
-		event_base_loopbreak(s->base);
-		return;
-	}
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_stop(s->workers[i]);
 	s->stop_ev = evtimer_new(s->base, server_stop_now_cb, s);
 	if (s->stop_ev == NULL || evtimer_add(s->stop_ev, &tv) == -1)
-		event_base_loopbreak(s->base);
+		server_stop_now_cb(-1, 0, s);
 }
 
 static void
@@ -346,6 +370,16 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+static void
+server_ticket_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (tlsctx_rotate_tickets() == -1)
+		log_error("cannot make a new session ticket key");
+}
+
 /* Logs go where the config says before anything else is said. */
 static void
 server_open_logs(const struct config *cfg)
@@ -363,7 +397,7 @@ server_open_logs(const struct config *cfg)
 static void
 server_drop_root(struct server *s)
 {
-	const struct config *cfg = s->config;
+	const struct config *cfg = s->gen->config;
 	struct buf err = BUF_INIT;
 	const char *jail = cfg->chroot ? cfg->content : NULL;
 
@@ -379,7 +413,54 @@ server_drop_root(struct server *s)
 		log_fatal(1, "%s", err.data);
 	if (jail != NULL) {
 		s->chrooted = true;
-		s->content_path = "/";
+		free(s->content_path);
+		s->content_path = xstrndup("/", 1);
+	}
+	buf_release(&err);
+}
+
+/* Another process on a port would silently share it through
+ * SO_REUSEPORT: make sure the ports are free first. */
+static void
+server_probe_ports(const struct config *cfg)
+{
+	static const char *all[] = { "*" };
+	const char *const *addrs = cfg->nlisten > 0 ?
+	    (const char *const *)cfg->listen : all;
+	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1;
+	struct buf err = BUF_INIT;
+
+	for (size_t i = 0; i < naddrs; i++)
+		for (int g = 0; g < 2; g++) {
+			unsigned port = g ? cfg->gemini_port :
+			    cfg->gopher_port;
+
+			if (port != 0 && listener_probe(addrs[i], port,
+			    &err) == -1)
+				log_fatal(1, "%s", err.data);
+		}
+	buf_release(&err);
+}
+
+static void
+server_start_workers(struct server *s)
+{
+	const struct config *cfg = s->gen->config;
+	unsigned n = cfg->workers;
+	struct buf err = BUF_INIT;
+
+	if (n == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (n > SERVER_MAX_WORKERS)
+		n = SERVER_MAX_WORKERS;
+	server_probe_ports(cfg);
+	for (unsigned i = 0; i < n; i++) {
+		if ((s->workers[i] = worker_new(s, i, &err)) == NULL)
+			log_fatal(1, "%s", err.data);
+		s->nworkers++;
 	}
 	buf_release(&err);
 }
@@ -388,29 +469,38 @@ struct server *
 server_new(const char *path, bool check_only)
 {
 	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct timeval rotate = { TLSCTX_TICKET_ROTATE, 0 };
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct buf err = BUF_INIT;
+	struct config *cfg;
+	struct store *store;
+	SSL_CTX *tls = NULL;
 
-	TAILQ_INIT(&s->conns);
+	pthread_mutex_init(&s->gen_lock, NULL);
 	s->config_path = xstrndup(path, strlen(path));
-	if ((s->config = config_load(path, &err)) == NULL)
+	if ((cfg = config_load(path, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	s->content_path = s->config->content;
+	s->content_path = xstrndup(cfg->content, strlen(cfg->content));
 	if (!check_only)
-		server_open_logs(s->config);
-	if ((s->store = server_build_store(s->config, s->content_path,
-	    &err)) == NULL)
+		server_open_logs(cfg);
+	if ((store = server_build_store(cfg, s->content_path, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	if (s->config->gemini_port != 0 &&
-	    (s->tls = server_load_tls(s, s->config, &err)) == NULL)
+	if (cfg->gemini_port != 0 &&
+	    (tls = server_load_tls(s, cfg, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
+	s->gen = gen_new(cfg, store, tls);
+	atomic_init(&s->max_conns, cfg->max_connections);
 	if (check_only) {
 		buf_release(&err);
 		return s;
 	}
+	/* Workers' loops are woken from the control thread. */
+	if (evthread_use_pthreads() == -1)
+		log_fatal(1, "libevent has no thread support");
+	if (tlsctx_rotate_tickets() == -1)
+		log_fatal(1, "cannot make a session ticket key");
 	if ((s->base = event_base_new()) == NULL)
 		log_fatal(1, "cannot make an event loop");
-	s->resume_ev = evtimer_new(s->base, server_resume_cb, s);
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 		s->signal_evs[i] = evsignal_new(s->base, signals[i],
 		    server_signal_cb, s);
@@ -418,9 +508,16 @@ server_new(const char *path, bool check_only)
 		    evsignal_add(s->signal_evs[i], NULL) == -1)
 			log_fatal(1, "cannot handle signal %d", signals[i]);
 	}
+	s->worker_done_ev = event_new(s->base, -1, 0, server_worker_done_cb,
+	    s);
+	s->ticket_ev = event_new(s->base, -1, EV_PERSIST, server_ticket_cb,
+	    s);
+	if (s->worker_done_ev == NULL || s->ticket_ev == NULL ||
+	    evtimer_add(s->ticket_ev, &rotate) == -1)
+		log_fatal(1, "cannot make events");
 	/* A client that goes away must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
-	server_listen(s);
+	server_start_workers(s);
 	server_drop_root(s);
 	server_watch_content(s, true);
 	buf_release(&err);
@@ -430,12 +527,16 @@ server_new(const char *path, bool check_only)
 int
 server_run(struct server *s)
 {
-	const struct config *cfg = s->config;
+	const struct config *cfg = s->gen->config;
 
+	for (unsigned i = 0; i < s->nworkers; i++)
+		if (worker_start(s->workers[i]) == -1)
+			log_fatal(1, "cannot start worker %u", i);
 	log_info("capsuled serving %s as %s: %zu pages, %zu files; gopher "
-	    "port %u, gemini port %u", cfg->content, cfg->hostname,
-	    store_pages(s->store), store_files(s->store), cfg->gopher_port,
-	    cfg->gemini_port);
+	    "port %u, gemini port %u, %u workers", cfg->content,
+	    cfg->hostname, store_pages(s->gen->store),
+	    store_files(s->gen->store), cfg->gopher_port, cfg->gemini_port,
+	    s->nworkers);
 	if (event_base_dispatch(s->base) == -1) {
 		log_error("event loop failed");
 		return 1;
@@ -447,28 +548,26 @@ server_run(struct server *s)
 void
 server_free(struct server *s)
 {
-	struct conn *c;
-
 	if (s == NULL)
 		return;
-	while ((c = TAILQ_FIRST(&s->conns)) != NULL)
-		conn_close(c, "server stopping");
-	for (size_t i = 0; i < s->nlisteners; i++)
-		listener_free(s->listeners[i]);
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_free(s->workers[i]);
 	for (size_t i = 0; i < sizeof(s->signal_evs) /
 	    sizeof(s->signal_evs[0]); i++)
 		if (s->signal_evs[i] != NULL)
 			event_free(s->signal_evs[i]);
-	if (s->resume_ev != NULL)
-		event_free(s->resume_ev);
+	if (s->worker_done_ev != NULL)
+		event_free(s->worker_done_ev);
+	if (s->ticket_ev != NULL)
+		event_free(s->ticket_ev);
 	if (s->stop_ev != NULL)
 		event_free(s->stop_ev);
 	watch_free(s->watch);
-	store_unref(s->store);
-	SSL_CTX_free(s->tls);
+	gen_unref(s->gen);
 	if (s->base != NULL)
 		event_base_free(s->base);
-	config_free(s->config);
+	pthread_mutex_destroy(&s->gen_lock);
+	free(s->content_path);
 	free(s->config_path);
 	free(s);
 }

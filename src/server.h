@@ -1,24 +1,23 @@
-/* server: what the event loop shares: config, snapshot, TLS, connections. */
+/* server: start-up, the control loop, reloads, and the workers. */
 #ifndef CAPSULED_SERVER_H
 #define CAPSULED_SERVER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/queue.h>
 #include <sys/types.h>
 #include <time.h>
 
 #include <event2/event.h>
-#include <openssl/ssl.h>
 
-#include "config.h"
-#include "store.h"
+#include "buf.h"
 
-struct conn;
-struct listener;
+struct gen;
 struct watch;
+struct worker;
 
-#define SERVER_MAX_LISTENERS	(2 * CONFIG_MAX_LISTEN)
+#define SERVER_MAX_WORKERS	64
 
 /* What the certificate files were when last loaded. */
 struct server_cert_stamp {
@@ -28,43 +27,58 @@ struct server_cert_stamp {
 	long		mtime_ns;
 };
 
+/*
+ * The main thread runs the control loop (signals, reloads, content
+ * watching, ticket key rotation); each worker thread runs its own loop
+ * with its own listeners and connections.
+ */
 struct server {
-	struct config		*config;
 	char			*config_path;
-	const char		*content_path;	/* "/" once chrooted */
+	pthread_mutex_t		 gen_lock;
+	struct gen		*gen;		/* current, under gen_lock */
+	char			*content_path;	/* "/" once chrooted */
 	bool			 chrooted;
-	struct event_base	*base;
-	SSL_CTX			*tls;
 	struct server_cert_stamp cert_stamp[2];	/* cert, key */
+	struct event_base	*base;		/* the control loop */
 	struct watch		*watch;
-	struct store		*store;		/* the snapshot now served */
-	struct listener		*listeners[SERVER_MAX_LISTENERS];
-	size_t			 nlisteners;
-	TAILQ_HEAD(, conn)	 conns;
-	size_t			 nconns;
-	bool			 paused;	/* accepting stopped */
-	bool			 stopping;
-	struct event		*resume_ev;	/* accepting again after EMFILE */
+	struct worker		*workers[SERVER_MAX_WORKERS];
+	unsigned		 nworkers;
+	atomic_size_t		 nconns;	/* over all workers */
+	atomic_size_t		 max_conns;
+	atomic_uint		 workers_done;
+	struct event		*worker_done_ev;
 	struct event		*signal_evs[5];
-	struct event		*stop_ev;	/* drain deadline */
+	struct event		*stop_ev;	/* the drain deadline */
+	struct event		*ticket_ev;	/* ticket key rotation */
+	bool			 stopping;
 };
 
 /*
- * Loads the config at path, builds the snapshot and TLS context and binds
- * the listeners.  Exits with status 2 on a config error, 1 otherwise.
- * check_only: stop after loading (capsuled -n).
+ * Loads the config at path, builds the snapshot and TLS context, binds
+ * the listeners of every worker and drops root.  Exits with status 2 on
+ * a config error, 1 otherwise.  check_only: stop after loading
+ * (capsuled -n).
  */
 struct server	*server_new(const char *path, bool check_only);
-/* Runs the event loop until SIGTERM or SIGINT has drained; returns the
- * exit status. */
+/* Runs the workers and the control loop until SIGTERM or SIGINT has
+ * drained; returns the exit status. */
 int		 server_run(struct server *server);
 void		 server_free(struct server *server);
 
-/* For conn.c, which keeps the conns list: a connection was opened /
- * closed. */
-void		 server_conn_opened(struct server *server, struct conn *conn);
-void		 server_conn_closed(struct server *server, struct conn *conn);
-/* For listener.c: accepting failed for lack of descriptors. */
-void		 server_accept_backoff(struct server *server);
+/* For workers, from any thread: */
+/* The current generation, with a new reference for the caller. */
+struct gen	*server_gen(struct server *server);
+/* Binds a worker's listeners on every configured address and port. */
+int		 server_open_listeners(struct server *server,
+		    struct worker *w, struct buf *err);
+/* Counts a connection in; returns whether the cap is now reached. */
+bool		 server_conn_opened(struct server *server);
+void		 server_conn_closed(struct server *server);
+size_t		 server_conns(struct server *server);
+/* The cap is reached: every worker pauses accepting. */
+void		 server_pause_workers(struct server *server);
+size_t		 server_max_conns(struct server *server);
+/* A worker's loop has ended. */
+void		 server_worker_done(struct server *server);
 
 #endif

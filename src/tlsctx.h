@@ -14,6 +14,16 @@
  * error queue is drained into it).
  */
 SSL_CTX	*tlsctx_new(const char *cert, const char *key, struct buf *err);
+/*
+ * Session tickets: every context uses one key ring, so that all workers
+ * (and the contexts of later reloads) resume each other's sessions.
+ * tlsctx_rotate_tickets() makes a new encrypting key and keeps the last
+ * one for decrypting; call it at start-up and then every
+ * TLSCTX_TICKET_ROTATE seconds.  Returns 0, or -1 when no random bytes
+ * could be had.
+ */
+#define TLSCTX_TICKET_ROTATE	3600
+int	 tlsctx_rotate_tickets(void);
 /* Appends OpenSSL's queued errors to err (if not NULL) and clears them. */
 void	 tlsctx_drain_errors(struct buf *err);
 

@@ -91,24 +91,25 @@ watch_read_cb(evutil_socket_t fd, short what, void *arg)
 int
 watch_rescan(struct watch *w, struct buf *err)
 {
-	int fd;
+	/* Adding a watch twice is harmless and folders that went away
+	 * dropped theirs: the same descriptor keeps every event queued. */
+	return watch_add_tree(w, w->root, 0, err);
+}
 
-	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+static int
+watch_open(struct watch *w, struct buf *err)
+{
+	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		buf_printf(err, "inotify: %s", strerror(errno));
 		return -1;
 	}
-	if (w->read_ev != NULL)
-		event_free(w->read_ev);
-	if (w->fd != -1)
-		close(w->fd);
-	w->fd = fd;
-	w->read_ev = event_new(w->base, fd, EV_READ | EV_PERSIST,
+	w->read_ev = event_new(w->base, w->fd, EV_READ | EV_PERSIST,
 	    watch_read_cb, w);
 	if (w->read_ev == NULL || event_add(w->read_ev, NULL) == -1) {
 		buf_adds(err, "cannot watch inotify events");
 		return -1;
 	}
-	return watch_add_tree(w, w->root, 0, err);
+	return watch_rescan(w, err);
 }
 
 struct watch *
@@ -125,7 +126,7 @@ watch_new(struct event_base *base, const char *root, unsigned debounce_ms,
 	w->debounce.tv_sec = debounce_ms / 1000;
 	w->debounce.tv_usec = (suseconds_t)(debounce_ms % 1000) * 1000;
 	w->settle_ev = evtimer_new(base, watch_settled_cb, w);
-	if (w->settle_ev == NULL || watch_rescan(w, err) == -1) {
+	if (w->settle_ev == NULL || watch_open(w, err) == -1) {
 		watch_free(w);
 		return NULL;
 	}

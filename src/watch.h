@@ -19,7 +19,7 @@ typedef void	watch_fn(void *arg);
 struct watch	*watch_new(struct event_base *base, const char *root,
 		    unsigned debounce_ms, watch_fn *fn, void *arg,
 		    struct buf *err);
-/* Watches the folders again, to follow ones made or removed since. */
+/* Watches the folders made since; events keep coming meanwhile. */
 int		 watch_rescan(struct watch *w, struct buf *err);
 /* Stops watching; watch_free(NULL) does nothing. */
 void		 watch_free(struct watch *w);

@@ -1,0 +1,229 @@
+/* worker: one thread with its own event loop, listeners and connections. */
+#include "worker.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "gen.h"
+#include "listener.h"
+#include "log.h"
+#include "server.h"
+
+/* How long accepting pauses when descriptors or the cap run out. */
+static const struct timeval worker_backoff = { 1, 0 };
+static const struct timeval worker_recheck = { 0, 100 * 1000 };
+
+static void
+worker_set_accepting(struct worker *w, bool on)
+{
+	if (w->paused == !on)
+		return;
+	w->paused = !on;
+	for (size_t i = 0; i < w->nlisteners; i++)
+		listener_enable(w->listeners[i], on);
+}
+
+static bool
+worker_at_cap(struct worker *w)
+{
+	return server_conns(w->server) >= server_max_conns(w->server);
+}
+
+static void
+worker_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (w->stopping)
+		return;
+	/* Another worker's connections may be the ones that closed. */
+	if (worker_at_cap(w))
+		evtimer_add(w->resume_ev, &worker_recheck);
+	else
+		worker_set_accepting(w, true);
+}
+
+void
+worker_accept_backoff(struct worker *w)
+{
+	worker_set_accepting(w, false);
+	evtimer_add(w->resume_ev, &worker_backoff);
+}
+
+struct gen *
+worker_gen(struct worker *w)
+{
+	return server_gen(w->server);
+}
+
+/* Runs in the worker's thread: pause until the count falls below the
+ * cap, checking now and then, since any worker's connections may be the
+ * ones that close. */
+static void
+worker_pause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (w->stopping || w->paused || !worker_at_cap(w))
+		return;
+	worker_set_accepting(w, false);
+	evtimer_add(w->resume_ev, &worker_recheck);
+}
+
+void
+worker_pause(struct worker *w)
+{
+	event_active(w->pause_ev, EV_TIMEOUT, 0);
+}
+
+void
+worker_conn_opened(struct worker *w, struct conn *c)
+{
+	(void)c;
+	w->nconns++;
+	/* The cap is over all workers: every one of them pauses. */
+	if (server_conn_opened(w->server))
+		server_pause_workers(w->server);
+}
+
+void
+worker_conn_closed(struct worker *w, struct conn *c)
+{
+	(void)c;
+	w->nconns--;
+	server_conn_closed(w->server);
+	if (w->stopping) {
+		if (w->nconns == 0)
+			event_base_loopbreak(w->base);
+		return;
+	}
+	if (w->paused && !worker_at_cap(w) &&
+	    !evtimer_pending(w->resume_ev, NULL))
+		worker_set_accepting(w, true);
+}
+
+/* Runs in the worker's thread when the main thread asks it to stop. */
+static void
+worker_stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	w->stopping = true;
+	/* Closing the sockets, not pausing them: new clients are refused
+	 * rather than left waiting in the backlog. */
+	for (size_t i = 0; i < w->nlisteners; i++)
+		listener_free(w->listeners[i]);
+	w->nlisteners = 0;
+	if (w->nconns == 0)
+		event_base_loopbreak(w->base);
+}
+
+struct worker *
+worker_new(struct server *server, unsigned id, struct buf *err)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+
+	w->server = server;
+	w->id = id;
+	TAILQ_INIT(&w->conns);
+	if ((w->base = event_base_new()) == NULL) {
+		buf_adds(err, "cannot make an event loop");
+		goto fail;
+	}
+	w->resume_ev = evtimer_new(w->base, worker_resume_cb, w);
+	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
+	w->pause_ev = event_new(w->base, -1, 0, worker_pause_cb, w);
+	if (w->resume_ev == NULL || w->stop_ev == NULL ||
+	    w->pause_ev == NULL) {
+		buf_adds(err, "cannot make events");
+		goto fail;
+	}
+	if (server_open_listeners(server, w, err) == -1)
+		goto fail;
+	return w;
+fail:
+	worker_free(w);
+	return NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	if (event_base_dispatch(w->base) == -1)
+		log_error("worker %u: event loop failed", w->id);
+	server_worker_done(w->server);
+	return NULL;
+}
+
+int
+worker_start(struct worker *w)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* Signals are the main thread's: the worker blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return -1;
+	w->started = true;
+	return 0;
+}
+
+void
+worker_stop(struct worker *w)
+{
+	event_active(w->stop_ev, EV_TIMEOUT, 0);
+}
+
+void
+worker_break(struct worker *w)
+{
+	event_base_loopbreak(w->base);
+}
+
+/* Adds a listener made by server_open_listeners(). */
+int
+worker_add_listener(struct worker *w, struct listener *l)
+{
+	if (w->nlisteners == WORKER_MAX_LISTENERS)
+		return -1;
+	w->listeners[w->nlisteners++] = l;
+	return 0;
+}
+
+void
+worker_free(struct worker *w)
+{
+	struct conn *c;
+
+	if (w == NULL)
+		return;
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		conn_close(c, "server stopping");
+	for (size_t i = 0; i < w->nlisteners; i++)
+		listener_free(w->listeners[i]);
+	if (w->resume_ev != NULL)
+		event_free(w->resume_ev);
+	if (w->stop_ev != NULL)
+		event_free(w->stop_ev);
+	if (w->pause_ev != NULL)
+		event_free(w->pause_ev);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	free(w);
+}

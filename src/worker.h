@@ -1,0 +1,65 @@
+/* worker: one thread with its own event loop, listeners and connections. */
+#ifndef CAPSULED_WORKER_H
+#define CAPSULED_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+
+#include "buf.h"
+
+struct conn;
+struct gen;
+struct listener;
+struct server;
+
+#define WORKER_MAX_LISTENERS	32
+
+struct worker {
+	struct server		*server;
+	unsigned		 id;
+	pthread_t		 thread;
+	bool			 started;
+	struct event_base	*base;
+	struct listener		*listeners[WORKER_MAX_LISTENERS];
+	size_t			 nlisteners;
+	TAILQ_HEAD(, conn)	 conns;
+	size_t			 nconns;	/* this worker's */
+	bool			 paused;	/* accepting stopped */
+	bool			 stopping;
+	struct event		*resume_ev;	/* try accepting again */
+	struct event		*stop_ev;	/* from the main thread */
+	struct event		*pause_ev;	/* the cap was reached */
+};
+
+/*
+ * Makes a worker with its own SO_REUSEPORT listeners on every configured
+ * address.  Returns it, or NULL with the reason in err.
+ */
+struct worker	*worker_new(struct server *server, unsigned id,
+		    struct buf *err);
+/* Runs the worker's loop in a new thread; 0 or -1. */
+int		 worker_start(struct worker *w);
+/* From any thread: stop accepting, finish the answers in flight, end. */
+void		 worker_stop(struct worker *w);
+/* From any thread: end the loop now, answers in flight or not. */
+void		 worker_break(struct worker *w);
+/* From any thread: the connection cap is reached, pause accepting. */
+void		 worker_pause(struct worker *w);
+/* Waits for the thread, closes what is left, frees the worker. */
+void		 worker_free(struct worker *w);
+
+/* For server.c: adds a listener to the worker; 0, or -1 when full. */
+int		 worker_add_listener(struct worker *w, struct listener *l);
+/* For conn.c: the generation new connections use (a new reference). */
+struct gen	*worker_gen(struct worker *w);
+/* For conn.c: a connection opened / closed on this worker. */
+void		 worker_conn_opened(struct worker *w, struct conn *c);
+void		 worker_conn_closed(struct worker *w, struct conn *c);
+/* For listener.c: descriptors ran out; pause accepting for a while. */
+void		 worker_accept_backoff(struct worker *w);
+
+#endif
