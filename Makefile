@@ -60,7 +60,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render
+	sanitize install uninstall clean format golden certs bench-render bench
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -168,6 +168,25 @@ golden: $(BIN)
 $(BUILD)/bench/bench_render: tests/bench/bench_render.c $(LIBPURE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPURE) $(CMARK_LIBS)
+
+$(BUILD)/bench/loadgen: tests/bench/loadgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(BUILD)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+# The servers' benchmark: needs root (a network namespace) and the peers
+# from Debian (bench-deps).  BENCH_SECONDS per run.
+BENCH_SECONDS	?= 2
+BENCH_PKGS	:= molly-brown gophernicus socat iproute2 util-linux
+bench: deps
+	@$(MAKE) --no-print-directory DEPS_PKGS="$(BENCH_PKGS)" deps
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/loadgen \
+	    $(BUILD)/bench/floor $(BUILD)/bench/bench_render
+	$(BUILD)/bench/bench_render
+	python3 tests/bench/bench.py $(BUILD) $(BENCH_SECONDS)
 
 bench-render: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render

@@ -137,7 +137,8 @@ tlsctx_new(const char *cert, const char *key, struct buf *err)
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	/* Clients resume with a ticket; no server-side session cache.  The
 	 * ticket keys are shared by every worker and rotated hourly. */
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER |
+	    SSL_SESS_CACHE_NO_INTERNAL);
 	SSL_CTX_set_num_tickets(ctx, 1);
 	SSL_CTX_set_timeout(ctx, 2 * TLSCTX_TICKET_ROTATE);
 	if (SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tlsctx_ticket_cb) != 1) {

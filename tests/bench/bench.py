@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""make bench: capsuled against molly-brown (Gemini), gophernicus (Gopher)
+and two floors written for this benchmark, in one run on this machine.
+
+The servers run in a private network namespace (molly-brown binds every
+address) pinned to CPU 0; the load generator is pinned to CPU 1.  Servers
+alternate run by run (A B C A B C ...) so that a drifting machine weighs
+on all alike.  Server CPU per request is user+sys of the server's
+processes (children included) over a run, divided by the answers.
+
+Usage: bench.py BUILD_DIR [SECONDS_PER_RUN]
+"""
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+NS = "capsuled-bench"
+TICK = os.sysconf("SC_CLK_TCK")
+CONCURRENCY = (1, 16, 128)
+ROUNDS = 2
+
+
+def raise_limits():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 65536 if hard == resource.RLIM_INFINITY else min(65536, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def in_ns(cpu, *cmd):
+    return ["ip", "netns", "exec", NS, "taskset", "-c", str(cpu)] + \
+        [str(c) for c in cmd]
+
+
+def start(cmd, **kw):
+    return subprocess.Popen(cmd, preexec_fn=raise_limits,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, **kw)
+
+
+def descendants(pid):
+    kids = {}
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                kids.setdefault(int(fields[1]), []).append(int(p))
+            except OSError:
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def cpu_seconds(pid):
+    """user+sys of pid and its live descendants, reaped children too."""
+    total = 0
+    for p in descendants(pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])
+        except OSError:
+            pass
+    return total / TICK
+
+
+def rss_kib(pid, field="VmRSS"):
+    total = 0
+    for p in descendants(pid):
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith(field + ":"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def wait_port(port):
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        r = subprocess.run(["ip", "netns", "exec", NS, "python3", "-c",
+                            "import socket; socket.create_connection(("
+                            "'127.0.0.1', %d), 1).close()" % port],
+                           capture_output=True)
+        if r.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise SystemExit("bench: nothing listens on port %d" % port)
+
+
+def loadgen(lg, mode, port, request, conc, seconds, resume=False,
+            expect=None):
+    cmd = in_ns(1, lg, "-m", mode, "-p", port, "-q", request, "-c", conc,
+                "-t", seconds)
+    if resume:
+        cmd.append("-r")
+    if expect:
+        cmd += ["-e", expect]
+    r = subprocess.run(cmd, capture_output=True, text=True,
+                       preexec_fn=raise_limits, timeout=seconds + 60)
+    words = r.stdout.split()
+    return {words[i]: float(words[i + 1]) for i in range(0, len(words), 2)}
+
+
+def idle_cost(lg, mode, port, pid, n=1000):
+    before = rss_kib(pid)
+    p = subprocess.Popen(in_ns(1, lg, "-m", mode, "-p", port, "-i", n),
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, preexec_fn=raise_limits)
+    line = p.stdout.readline().split()
+    time.sleep(1)
+    after = rss_kib(pid)
+    p.stdin.close()
+    p.wait(timeout=30)
+    ready = int(line[1]) if len(line) > 1 else 0
+    return (after - before) / max(ready, 1), ready
+
+
+def main():
+    build = os.path.abspath(sys.argv[1])
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+    if os.geteuid() != 0:
+        raise SystemExit("bench: needs root for its network namespace")
+    for tool in ("molly-brown", "gophernicus", "socat", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit("bench: %s is missing (make deps)" % tool)
+    lg = os.path.join(build, "bench", "loadgen")
+    floor = os.path.join(build, "bench", "floor")
+    binary = os.path.join(build, "capsuled")
+    work = tempfile.mkdtemp(prefix="capsuled-bench-")
+    subprocess.run(["ip", "netns", "del", NS], capture_output=True)
+    subprocess.run(["ip", "netns", "add", NS], check=True)
+    subprocess.run(["ip", "-n", NS, "link", "set", "lo", "up"], check=True)
+    procs = {}
+    try:
+        run(build, binary, lg, floor, work, seconds, procs)
+    finally:
+        for p in procs.values():
+            p.send_signal(signal.SIGTERM)
+        for p in procs.values():
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        subprocess.run(["ip", "netns", "del", NS], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(build, binary, lg, floor, work, seconds, procs):
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "30", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"], check=True,
+                   capture_output=True)
+    content = os.path.join(work, "content")
+    os.makedirs(content)
+    shutil.copy(os.path.join(ROOT, "content", "index.md"), content)
+
+    def capsuled_conf(name, workers, gopher, gemini):
+        path = os.path.join(work, name + ".conf")
+        with open(path, "w") as f:
+            f.write("hostname localhost\nlisten 127.0.0.1\n"
+                    "gopher_port %d\ngemini_port %d\ncontent %s\n"
+                    "cert %s\nkey %s\nworkers %d\nwatch no\n"
+                    "read_timeout 60\nmax_connections 20000\n"
+                    "access_log %s/%s.log\n" % (
+                        gopher, gemini, content, cert, key, workers, work,
+                        name))
+        return path
+
+    procs["capsuled"] = start(in_ns(0, binary, "-f",
+                                    capsuled_conf("c1", 1, 7070, 1965)))
+    procs["capsuled2"] = start(in_ns(0, binary, "-f",
+                                     capsuled_conf("c2", 2, 7080, 1975)))
+    wait_port(7070)
+    wait_port(7080)
+    # The same page for every server: what capsuled answers.
+    gem_body = subprocess.run(
+        ["ip", "netns", "exec", NS, "openssl", "s_client", "-quiet",
+         "-connect", "127.0.0.1:1965", "-servername", "localhost"],
+        input=b"gemini://localhost/\r\n", capture_output=True,
+        timeout=30).stdout
+    menu = subprocess.run(["ip", "netns", "exec", NS, "curl", "-s",
+                           "gopher://127.0.0.1:7070/"],
+                          capture_output=True, timeout=30).stdout
+    docs = os.path.join(work, "gemdocs")
+    os.makedirs(docs)
+    with open(os.path.join(docs, "index.gmi"), "wb") as f:
+        f.write(gem_body.split(b"\r\n", 1)[1])
+    with open(os.path.join(work, "molly.conf"), "w") as f:
+        f.write('Port = 1966\nHostname = "localhost"\nCertPath = "%s"\n'
+                'KeyPath = "%s"\nDocBase = "%s"\nAccessLog = "%s/molly.log"'
+                '\nErrorLog = "%s/molly.err"\n' % (cert, key, docs, work,
+                                                   work))
+    gopherroot = os.path.join(work, "gopher")
+    os.makedirs(gopherroot)
+    with open(os.path.join(gopherroot, "gophermap"), "wb") as f:
+        f.write(menu[:-3] if menu.endswith(b".\r\n") else menu)
+    with open(os.path.join(work, "gem-answer"), "wb") as f:
+        f.write(gem_body)
+    with open(os.path.join(work, "gopher-answer"), "wb") as f:
+        f.write(menu)
+    procs["molly-brown"] = start(in_ns(0, "molly-brown", "-c",
+                                       os.path.join(work, "molly.conf")))
+    procs["gophernicus"] = start(in_ns(
+        0, "socat", "TCP-LISTEN:7071,bind=127.0.0.1,reuseaddr,fork,"
+        "backlog=4096", "EXEC:gophernicus -h localhost -p 7071 -r %s -nv "
+        "-nh -nf -nd -ns -nu -na -nr" % gopherroot))
+    procs["floor-gopher"] = start(in_ns(0, floor, "-p", 7072, "-f",
+                                        os.path.join(work, "gopher-answer")))
+    procs["floor-gemini"] = start(in_ns(0, floor, "-p", 1967, "-f",
+                                        os.path.join(work, "gem-answer"),
+                                        "-c", cert, "-k", key))
+    for port in (1966, 7071, 7072, 1967):
+        wait_port(port)
+
+    gemini = [("capsuled", 1965, False), ("molly-brown", 1966, False),
+              ("floor-gemini", 1967, False), ("capsuled-resumed", 1965, True),
+              ("capsuled-2-workers", 1975, False)]
+    gopher = [("capsuled", 7070), ("gophernicus", 7071),
+              ("floor-gopher", 7072), ("capsuled-2-workers", 7080)]
+    pid_of = {"capsuled": procs["capsuled"].pid,
+              "capsuled-resumed": procs["capsuled"].pid,
+              "capsuled-2-workers": procs["capsuled2"].pid,
+              "molly-brown": procs["molly-brown"].pid,
+              "gophernicus": procs["gophernicus"].pid,
+              "floor-gemini": procs["floor-gemini"].pid,
+              "floor-gopher": procs["floor-gopher"].pid}
+    print("bench: %s, %d CPUs, %.0f s per run, %d rounds, servers on CPU 0,"
+          " client on CPU 1" % (time.strftime("%Y-%m-%d"), os.cpu_count(),
+                                seconds, ROUNDS))
+    results = {}
+    for proto, servers in (("gemini", gemini), ("gopher", gopher)):
+        for conc in CONCURRENCY:
+            for _ in range(ROUNDS):
+                for entry in servers:
+                    name, port = entry[0], entry[1]
+                    resume = len(entry) > 2 and entry[2]
+                    pid = pid_of[name]
+                    c0 = cpu_seconds(pid)
+                    r = loadgen(lg, proto, port, "gemini://localhost/\\r\\n"
+                                if proto == "gemini" else "\\r\\n", conc,
+                                seconds, resume,
+                                "20 " if proto == "gemini" else None)
+                    used = cpu_seconds(pid) - c0
+                    acc = results.setdefault((proto, conc, name), [])
+                    acc.append((r, used))
+    print()
+    report(results, pid_of, lg)
+
+
+def summarise(runs):
+    req = sum(r["requests"] for r, _ in runs)
+    cpu = sum(u for _, u in runs)
+    return {
+        "rps": sum(r["rps"] for r, _ in runs) / len(runs),
+        "p50": sorted(r["p50_us"] for r, _ in runs)[len(runs) // 2],
+        "p99": max(r["p99_us"] for r, _ in runs),
+        "errors": int(sum(r["errors"] for r, _ in runs)),
+        "cpu_us": cpu / req * 1e6 if req else float("nan"),
+        "resumed": int(sum(r.get("resumed", 0) for r, _ in runs)),
+        "requests": int(req),
+    }
+
+
+def report(results, pid_of, lg):
+    print("%-7s %5s %-20s %9s %9s %9s %7s %11s" % (
+        "proto", "conc", "server", "req/s", "p50 us", "p99 us", "errors",
+        "cpu us/req"))
+    table = {}
+    for (proto, conc, name), runs in results.items():
+        s = table[(proto, conc, name)] = summarise(runs)
+        print("%-7s %5d %-20s %9.0f %9.0f %9.0f %7d %11.1f" % (
+            proto, conc, name, s["rps"], s["p50"], s["p99"], s["errors"],
+            s["cpu_us"]))
+    print("\nratios of server CPU per request (capsuled / other):")
+    for proto, others in (("gemini", ("floor-gemini", "molly-brown")),
+                          ("gopher", ("floor-gopher", "gophernicus"))):
+        for conc in CONCURRENCY:
+            mine = table[(proto, conc, "capsuled")]["cpu_us"]
+            parts = ["%s %.2fx" % (o, mine / table[(proto, conc, o)]["cpu_us"])
+                     for o in others]
+            if proto == "gemini":
+                res = table[(proto, conc, "capsuled-resumed")]
+                parts.append("resumed/full %.2fx (%d of %d resumed)" % (
+                    res["cpu_us"] / mine, res["resumed"], res["requests"]))
+            two = table[(proto, conc, "capsuled-2-workers")]["cpu_us"]
+            parts.append("2 workers/1 %.2fx" % (two / mine))
+            print("  %-6s c=%-3d %s" % (proto, conc, ", ".join(parts)))
+    print("\nmemory:")
+    print("  capsuled peak RSS after the runs (1 worker): %d KiB" %
+          rss_kib(pid_of["capsuled"], "VmHWM"))
+    for name, mode, port in (("capsuled", "gemini", 1965),
+                             ("molly-brown", "gemini", 1966),
+                             ("capsuled", "gopher", 7070),
+                             ("gophernicus", "gopher", 7071)):
+        per, n = idle_cost(lg, mode, port, pid_of[name])
+        print("  %-12s %-6s %.2f KiB per idle connection (%d held)" % (
+            name, mode, per, n))
+
+
+if __name__ == "__main__":
+    main()

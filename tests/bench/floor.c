@@ -1,0 +1,122 @@
+/*
+ * floor: the least a server can do per request, for the benchmark to
+ * measure capsuled against.  A blocking loop: accept, read the request
+ * line, write a fixed answer, close; with -c/-k, the same over TLS
+ * (SSL_accept, SSL_read, SSL_write, SSL_shutdown) with that certificate.
+ *
+ *   floor -p PORT -f ANSWER_FILE [-c CERT -k KEY]
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+static char answer[1 << 20];
+static size_t answer_len;
+
+static void
+serve_plain(int fd)
+{
+	char line[1100];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(line) &&
+	    (n = read(fd, line + got, sizeof(line) - got)) > 0) {
+		got += (size_t)n;
+		if (memchr(line, '\n', got) != NULL)
+			break;
+	}
+	for (size_t off = 0; off < answer_len; off += (size_t)n)
+		if ((n = write(fd, answer + off, answer_len - off)) <= 0)
+			break;
+}
+
+static void
+serve_tls(SSL_CTX *ctx, int fd)
+{
+	SSL *ssl = SSL_new(ctx);
+	char line[1100];
+	int got = 0, n;
+
+	SSL_set_fd(ssl, fd);
+	if (SSL_accept(ssl) == 1) {
+		while (got < (int)sizeof(line) &&
+		    (n = SSL_read(ssl, line + got, (int)sizeof(line) - got)) >
+		    0) {
+			got += n;
+			if (memchr(line, '\n', (size_t)got) != NULL)
+				break;
+		}
+		SSL_write(ssl, answer, (int)answer_len);
+		SSL_shutdown(ssl);
+	}
+	SSL_free(ssl);
+	ERR_clear_error();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cert = NULL, *key = NULL, *file = NULL;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	SSL_CTX *ctx = NULL;
+	int ch, lfd, fd, one = 1;
+	FILE *f;
+
+	while ((ch = getopt(argc, argv, "p:f:c:k:")) != -1) {
+		switch (ch) {
+		case 'p':
+			sin.sin_port = htons((uint16_t)atoi(optarg));
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (file == NULL || (f = fopen(file, "rb")) == NULL)
+		return 2;
+	answer_len = fread(answer, 1, sizeof(answer), f);
+	fclose(f);
+	signal(SIGPIPE, SIG_IGN);
+	if (cert != NULL) {
+		ctx = SSL_CTX_new(TLS_server_method());
+		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+		if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) !=
+		    1)
+			return 1;
+	}
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(lfd, 4096) == -1) {
+		perror("floor");
+		return 1;
+	}
+	for (;;) {
+		if ((fd = accept(lfd, NULL, NULL)) == -1)
+			continue;
+		if (ctx != NULL)
+			serve_tls(ctx, fd);
+		else
+			serve_plain(fd);
+		close(fd);
+	}
+}
