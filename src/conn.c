@@ -6,7 +6,9 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/queue.h>
 #include <unistd.h>
 
@@ -48,11 +50,14 @@ struct conn {
 	struct reply		 reply;
 	char			 request[CONN_MAX_LINE + 3];
 	int			 file_fd;	/* a file being streamed */
+	size_t			 sent;		/* written before the bev */
 	unsigned long long	 bytes;		/* queued for the client */
 };
 
 static void	conn_format_addr(struct conn *, const struct sockaddr *,
 		    socklen_t);
+static void	conn_keep_request(struct conn *, const char *, size_t);
+static bool	conn_gopher_fast(struct conn *);
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
@@ -72,7 +77,7 @@ conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
  * connection costs this struct and two events.
  */
 static void
-conn_start_session(struct conn *c)
+conn_start_session(struct conn *c, bool reading)
 {
 	struct worker *w = c->worker;
 	const struct config *cfg = c->gen->config;
@@ -101,6 +106,8 @@ conn_start_session(struct conn *c)
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
 	/* Reading is bounded by the request deadline, writing by progress. */
 	bufferevent_set_timeouts(c->bev, NULL, &wto);
+	if (!reading)
+		return;
 	/* Never buffer more than one request line (and its CR LF). */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_MAX_LINE + 3);
 	if (bufferevent_enable(c->bev, EV_READ) == -1)
@@ -163,7 +170,7 @@ conn_first_bytes_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	event_free(c->wait_ev);
 	c->wait_ev = NULL;
-	conn_start_session(c);
+	conn_start_session(c, true);
 }
 
 static void
@@ -193,6 +200,8 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 	event_base_gettimeofday_cached(w->base, &c->start);
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
 	worker_conn_opened(w, c);
+	if (!gemini && !proxy && conn_gopher_fast(c))
+		return;
 	c->wait_ev = event_new(w->base, fd, EV_READ, conn_first_bytes_cb,
 	    c);
 	c->deadline_ev = evtimer_new(w->base, conn_deadline_cb, c);
@@ -228,13 +237,23 @@ conn_open_file(const struct store_entry *e)
 	return fd;
 }
 
-/* Queues the reply; the body goes by reference to the snapshot. */
+/*
+ * Queues the reply, less the c->sent bytes written already; the body goes
+ * by reference to the snapshot.
+ */
 static void
 conn_send(struct conn *c)
 {
-	struct evbuffer *out = bufferevent_get_output(c->bev);
 	const struct store_entry *e = c->reply.entry;
+	size_t head_skip, body_skip;
+	struct evbuffer *out;
 
+	if (c->bev == NULL) {
+		conn_start_session(c, false);
+		if (c->bev == NULL)
+			return;
+	}
+	out = bufferevent_get_output(c->bev);
 	if (e != NULL && e->kind == STORE_FILE &&
 	    (c->file_fd = conn_open_file(e)) == -1) {
 		log_error("%s: %s", e->file, strerror(errno));
@@ -247,19 +266,23 @@ conn_send(struct conn *c)
 			gopher_error_menu(&c->reply.head, "Not found");
 		c->reply.status = GEMINI_NOT_FOUND;
 	}
-	if (c->reply.head.len > 0) {
-		evbuffer_add(out, c->reply.head.data, c->reply.head.len);
-		c->bytes += c->reply.head.len;
+	head_skip = c->sent < c->reply.head.len ? c->sent : c->reply.head.len;
+	body_skip = c->sent - head_skip;
+	c->bytes += c->sent;
+	if (c->reply.head.len > head_skip) {
+		evbuffer_add(out, c->reply.head.data + head_skip,
+		    c->reply.head.len - head_skip);
+		c->bytes += c->reply.head.len - head_skip;
 	}
-	if (e != NULL && e->len > 0) {
+	if (e != NULL && e->len > body_skip) {
 		store_ref(c->store);
-		if (evbuffer_add_reference(out, e->data, e->len,
-		    conn_drop_store_cb, c->store) == -1) {
+		if (evbuffer_add_reference(out, e->data + body_skip,
+		    e->len - body_skip, conn_drop_store_cb, c->store) == -1) {
 			store_unref(c->store);
 			conn_close(c, "out of memory");
 			return;
 		}
-		c->bytes += e->len;
+		c->bytes += e->len - body_skip;
 	}
 	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
@@ -291,14 +314,16 @@ conn_stream_more(struct conn *c)
 	return 1;
 }
 
+/* Decides the reply to a request line (len bytes, room for a NUL). */
 static void
-conn_dispatch(struct conn *c, char *line, size_t len)
+conn_decide(struct conn *c, char *line, size_t len)
 {
 	const struct config *cfg = c->gen->config;
 	const char *why;
 
 	c->answered = true;
-	evtimer_del(c->deadline_ev);
+	if (c->deadline_ev != NULL)
+		evtimer_del(c->deadline_ev);
 	c->store = store_ref(c->gen->store);
 	if (c->gemini) {
 		struct gemini_server gs = { cfg->hostname, cfg->gemini_port };
@@ -323,7 +348,67 @@ conn_dispatch(struct conn *c, char *line, size_t len)
 		} else
 			gopher_respond(c->store, &req, &c->reply);
 	}
+}
+
+static void
+conn_dispatch(struct conn *c, char *line, size_t len)
+{
+	conn_decide(c, line, len);
 	conn_send(c);
+}
+
+/*
+ * Gopher clients send their selector as they connect: when the whole line
+ * is already in, the answer is written at once, and when it all fits in
+ * the socket's buffer the connection ends without an event or a buffer of
+ * its own.  Returns whether the connection was taken care of.
+ */
+static bool
+conn_gopher_fast(struct conn *c)
+{
+	char line[CONN_MAX_LINE + 3];
+	const struct store_entry *e;
+	struct iovec iov[2];
+	size_t len, total;
+	ssize_t n;
+	char *nl;
+	int cnt = 0;
+
+	n = recv(c->fd, line, sizeof(line) - 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0 || (nl = memchr(line, '\n', (size_t)n)) == NULL)
+		return false;
+	len = (size_t)(nl - line);
+	if (len > CONN_MAX_LINE + 1 ||
+	    recv(c->fd, line, len + 1, MSG_DONTWAIT) != (ssize_t)len + 1)
+		return false;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	conn_keep_request(c, line, len);
+	conn_decide(c, line, len);
+	e = c->reply.entry;
+	if (e != NULL && e->kind == STORE_FILE) {
+		conn_send(c);
+		return true;
+	}
+	if (c->reply.head.len > 0) {
+		iov[cnt].iov_base = c->reply.head.data;
+		iov[cnt++].iov_len = c->reply.head.len;
+	}
+	if (e != NULL && e->len > 0) {
+		iov[cnt].iov_base = (void *)(uintptr_t)e->data;
+		iov[cnt++].iov_len = e->len;
+	}
+	total = c->reply.head.len + (e != NULL ? e->len : 0);
+	n = cnt > 0 ? writev(c->fd, iov, cnt) : 0;
+	if (n == (ssize_t)total) {
+		c->bytes = total;
+		conn_close(c, NULL);
+		return true;
+	}
+	/* The rest waits for the socket, as any other answer does. */
+	c->sent = n > 0 ? (size_t)n : 0;
+	conn_send(c);
+	return true;
 }
 
 /* Records the request for the access log, as printable text. */

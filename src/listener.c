@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,6 +17,8 @@
 #include "log.h"
 #include "worker.h"
 
+/* Seconds the kernel holds a silent connection before accept sees it. */
+#define LISTENER_DEFER_SECONDS	5
 /* The kernel caps it at net.core.somaxconn. */
 #define LISTENER_BACKLOG	4096
 
@@ -74,6 +77,12 @@ listener_bind(const struct addrinfo *ai, bool reuseport, struct buf *err)
 		close(fd);
 		return -1;
 	}
+	/* Wake accept only once the client has sent something: a Gopher
+	 * selector is then usually whole at accept, and a connection that
+	 * sends nothing never costs more than the kernel's queue entry. */
+	if (reuseport)
+		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT,
+		    &(int){ LISTENER_DEFER_SECONDS }, sizeof(int));
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
 	    listen(fd, LISTENER_BACKLOG) == -1) {
 		buf_printf(err, "%s", strerror(errno));

@@ -161,10 +161,12 @@ slot_done(struct slot *s, const struct opts *o)
 	if (o->resume && s->ssl != NULL) {
 		SSL_SESSION *fresh = SSL_get1_session(s->ssl);
 
-		if (fresh != NULL) {
+		/* Keep the last session that can still be resumed. */
+		if (fresh != NULL && SSL_SESSION_is_resumable(fresh)) {
 			SSL_SESSION_free(session);
 			session = fresh;
-		}
+		} else
+			SSL_SESSION_free(fresh);
 	}
 	slot_close(s);
 }
