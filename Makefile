@@ -19,7 +19,7 @@ SAN		?=
 # Debian packages for building, testing and running.
 DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-dev \
 		   check openssl python3 curl lynx clang-format haproxy systemd \
-		   man-db
+		   man-db clang libclang-rt-14-dev valgrind
 PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark
 
 # Asked once, on first use, after deps has run.
@@ -48,7 +48,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
-		   render_gopher log config store gopher gemini proxy search nav
+		   render_gopher log config store gopher gemini proxy search nav limit
 SERVER_SRCS	:= main server worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
@@ -60,7 +60,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render bench
+	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -151,6 +151,14 @@ unit: $(UNIT_BIN)
 integration: $(BIN)
 	python3 tests/integration/run.py $(BIN)
 
+# The integration tests once more with the server under valgrind: any
+# error, or a definitely or indirectly lost byte, fails the server's exit.
+VALGRIND	:= valgrind -q --error-exitcode=99 --leak-check=full \
+		   --errors-for-leak-kinds=definite,indirect \
+		   --show-leak-kinds=definite,indirect
+valgrind: $(BIN)
+	CAPSULED_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py $(BIN)
+
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SAN=1 test
@@ -191,6 +199,37 @@ bench: deps
 bench-render: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render
 	$(BUILD)/bench/bench_render
+
+# libFuzzer targets (clang, ASan, UBSan) over the pure modules.  Each
+# runs FUZZ_SECONDS; what they find goes to build/fuzz/, seeds live in
+# tests/fuzz/corpus/.
+FUZZ_TARGETS	:= gemini url gopher render config proxy search
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	= -std=c17 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
+		  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		  -Isrc -Itests/fuzz $(PKG_CFLAGS)
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+    $(PURE_SRCS:%=src/%.c)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(PURE_SRCS:%=src/%.c) $(CMARK_LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+		    -artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
+		    $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+		    2>$(BUILD)/fuzz/$$t.log || { tail -30 $(BUILD)/fuzz/$$t.log; \
+		    exit 1; }; \
+		grep -h "^#.*DONE" $(BUILD)/fuzz/$$t.log | tail -1; \
+	done
 
 clean:
 	rm -rf build

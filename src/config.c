@@ -28,6 +28,11 @@ config_defaults(void)
 	c->shutdown_timeout = 10;
 	c->watch = true;
 	c->access_log = xstrndup("stderr", 6);
+	c->max_per_address = 32;
+	c->rate_per_address = 20;
+	/* Local tools and health checks are never limited. */
+	c->exempt[c->nexempt++] = xstrndup("127.0.0.1", 9);
+	c->exempt[c->nexempt++] = xstrndup("::1", 3);
 	c->error_log = xstrndup("stderr", 6);
 	return c;
 }
@@ -47,6 +52,8 @@ config_dup(const struct config *c)
 	d->hostname = config_strdup(c->hostname);
 	for (size_t i = 0; i < c->nlisten; i++)
 		d->listen[i] = config_strdup(c->listen[i]);
+	for (size_t i = 0; i < c->nexempt; i++)
+		d->exempt[i] = config_strdup(c->exempt[i]);
 	d->content = config_strdup(c->content);
 	d->cert = config_strdup(c->cert);
 	d->key = config_strdup(c->key);
@@ -58,6 +65,15 @@ config_dup(const struct config *c)
 	return d;
 }
 
+bool
+config_is_exempt(const struct config *c, const char *addr)
+{
+	for (size_t i = 0; i < c->nexempt; i++)
+		if (strcmp(c->exempt[i], addr) == 0)
+			return true;
+	return false;
+}
+
 void
 config_free(struct config *c)
 {
@@ -66,6 +82,8 @@ config_free(struct config *c)
 	free(c->hostname);
 	for (size_t i = 0; i < c->nlisten; i++)
 		free(c->listen[i]);
+	for (size_t i = 0; i < c->nexempt; i++)
+		free(c->exempt[i]);
 	free(c->content);
 	free(c->cert);
 	free(c->key);
@@ -156,6 +174,8 @@ config_apply(struct config *c, const char *key, char *value)
 		{ "max_connections", &c->max_connections, 1, 1000000 },
 		{ "shutdown_timeout", &c->shutdown_timeout, 0, 3600 },
 		{ "workers", &c->workers, 0, 64 },
+		{ "max_per_address", &c->max_per_address, 1, 1000000 },
+		{ "rate_per_address", &c->rate_per_address, 1, 1000000 },
 	};
 	struct {
 		const char	*key;
@@ -199,6 +219,24 @@ config_apply(struct config *c, const char *key, char *value)
 			if (strcmp(word, "*") != 0 && !config_is_hostname(word))
 				return "not an address";
 			c->listen[c->nlisten++] = xstrndup(word, strlen(word));
+		}
+	} else if (strcmp(key, "limit_exempt") == 0) {
+		/* The first line replaces the defaults; more lines add. */
+		if (!c->exempt_set) {
+			for (size_t i = 0; i < c->nexempt; i++)
+				free(c->exempt[i]);
+			c->nexempt = 0;
+			c->exempt_set = true;
+		}
+		for (word = strtok_r(value, " \t", &save); word != NULL;
+		    word = strtok_r(NULL, " \t", &save)) {
+			if (strcmp(word, "none") == 0)
+				continue;
+			if (c->nexempt == CONFIG_MAX_LISTEN)
+				return "too many addresses";
+			if (!config_is_hostname(word))
+				return "not an address";
+			c->exempt[c->nexempt++] = xstrndup(word, strlen(word));
 		}
 	} else if (strcmp(key, "content") == 0)
 		config_set_string(&c->content, value);

@@ -25,6 +25,11 @@ struct config {
 	unsigned	 max_connections; /* open connections before pausing */
 	unsigned	 shutdown_timeout; /* seconds to finish on SIGTERM */
 	unsigned	 workers;	/* threads; 0: one per online CPU */
+	unsigned	 max_per_address; /* open connections per client */
+	unsigned	 rate_per_address; /* requests a second per client */
+	char		*exempt[CONFIG_MAX_LISTEN]; /* never limited */
+	size_t		 nexempt;
+	bool		 exempt_set;	/* the config named its own */
 	char		*user;		/* drop root for this user, or NULL */
 	char		*group;		/* and this group (default: user's) */
 	bool		 chroot;	/* chroot into the content folder */
@@ -47,6 +52,9 @@ struct config	*config_parse(const char *text, size_t len, const char *name,
 struct config	*config_load(const char *path, struct buf *err);
 /* A config holding only the defaults; never NULL. */
 struct config	*config_defaults(void);
+/* Whether addr (numeric) is in the limit_exempt list. */
+bool		 config_is_exempt(const struct config *config,
+		    const char *addr);
 /* A deep copy of config, which the caller frees; never NULL. */
 struct config	*config_dup(const struct config *config);
 /* Frees the config; config_free(NULL) does nothing. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/queue.h>
@@ -20,9 +22,11 @@
 
 #include "gemini.h"
 #include "gopher.h"
+#include "limit.h"
 #include "log.h"
 #include "proxy.h"
 #include "reply.h"
+#include "server.h"
 #include "gen.h"
 #include "store.h"
 #include "tlsctx.h"
@@ -51,6 +55,9 @@ struct conn {
 	char			 request[CONN_MAX_LINE + 3];
 	int			 file_fd;	/* a file being streamed */
 	size_t			 sent;		/* written before the bev */
+	bool			 exempt;	/* never limited */
+	bool			 counted;	/* in the per-address count */
+	bool			 over;		/* too many open from there */
 	unsigned long long	 bytes;		/* queued for the client */
 };
 
@@ -114,6 +121,54 @@ conn_start_session(struct conn *c, bool reading)
 		conn_close(c, "cannot start reading");
 }
 
+/*
+ * Counts the connection against its address, once the address is known
+ * (after a PROXY header).  One over the limit is still read, and then
+ * answered with the protocol's "slow down".
+ */
+static void
+conn_admit(struct conn *c)
+{
+	const struct config *cfg = c->gen->config;
+
+	if ((c->exempt = config_is_exempt(cfg, c->addr)))
+		return;
+	c->counted = limits_conn_open(server_limits(c->worker->server),
+	    c->addr, cfg->max_per_address);
+	c->over = !c->counted;
+}
+
+/* Whether the request may go on; if not, the reply says when to retry. */
+static bool
+conn_within_limits(struct conn *c)
+{
+	const struct config *cfg = c->gen->config;
+	struct timespec ts;
+	unsigned retry = 5;
+	char seconds[16];
+
+	if (c->exempt)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (!c->over && limits_request(server_limits(c->worker->server),
+	    c->addr, cfg->rate_per_address, (double)ts.tv_sec +
+	    (double)ts.tv_nsec / 1e9, &retry))
+		return true;
+	snprintf(seconds, sizeof(seconds), "%u", retry);
+	if (c->gemini)
+		gemini_header(&c->reply.head, GEMINI_SLOW_DOWN, seconds);
+	else {
+		struct buf msg = BUF_INIT;
+
+		buf_printf(&msg, "Too many requests from your address; retry "
+		    "in %u s", retry);
+		gopher_error_menu(&c->reply.head, msg.data);
+		buf_release(&msg);
+	}
+	c->reply.status = GEMINI_SLOW_DOWN;
+	return false;
+}
+
 /* Reads the PROXY header off the socket; 1 done, 0 wait, -1 refused. */
 static int
 conn_read_proxy(struct conn *c)
@@ -147,6 +202,7 @@ conn_read_proxy(struct conn *c)
 	}
 	if (!info.local)
 		conn_format_addr(c, (struct sockaddr *)&info.src, info.srclen);
+	conn_admit(c);
 	return 1;
 }
 
@@ -200,6 +256,8 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 	event_base_gettimeofday_cached(w->base, &c->start);
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
 	worker_conn_opened(w, c);
+	if (!proxy)
+		conn_admit(c);
 	if (!gemini && !proxy && conn_gopher_fast(c))
 		return;
 	c->wait_ev = event_new(w->base, fd, EV_READ, conn_first_bytes_cb,
@@ -325,6 +383,8 @@ conn_decide(struct conn *c, char *line, size_t len)
 	if (c->deadline_ev != NULL)
 		evtimer_del(c->deadline_ev);
 	c->store = store_ref(c->gen->store);
+	if (!conn_within_limits(c))
+		return;
 	if (c->gemini) {
 		struct gemini_server gs = { cfg->hostname, cfg->gemini_port };
 		struct gemini_request req;
@@ -570,6 +630,8 @@ conn_close(struct conn *c, const char *why)
 		bufferevent_free(c->bev);
 	store_unref(c->store);
 	buf_release(&c->reply.head);
+	if (c->counted)
+		limits_conn_close(server_limits(c->worker->server), c->addr);
 	gen_unref(c->gen);
 	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	worker_conn_closed(c->worker, c);

@@ -44,6 +44,31 @@ gopher_target_release(struct gopher_target *t)
 	buf_release(&t->remote_host);
 }
 
+/*
+ * Selectors are raw bytes: the URL's escapes are undone, unless that
+ * would make a selector that is not UTF-8 or holds control bytes (a TAB
+ * would end the field); then it stays as it was written.
+ */
+static void
+gopher_decode_selector(struct buf *sel)
+{
+	struct buf decoded = BUF_INIT;
+	size_t len;
+	bool clean;
+
+	buf_add(&decoded, buf_str(sel), sel->len);
+	if (url_decode(decoded.data, &len) == 0) {
+		clean = utf8_is_valid(decoded.data, len);
+		for (size_t i = 0; clean && i < len; i++)
+			clean = (unsigned char)decoded.data[i] >= ' ';
+		if (clean) {
+			buf_clear(sel);
+			buf_add(sel, decoded.data, len);
+		}
+	}
+	buf_release(&decoded);
+}
+
 /* A gopher:// URL becomes a real item; 0 or -1 when it is malformed. */
 static int
 gopher_target_gopher(struct gopher_target *t, const char *url)
@@ -52,7 +77,6 @@ gopher_target_gopher(struct gopher_target *t, const char *url)
 	const char *errstr;
 	struct url u;
 	unsigned long port = 70;
-	size_t len;
 	int rc = -1;
 
 	if (url_parse(copy, &u, &errstr) == -1 || u.host == NULL ||
@@ -68,11 +92,8 @@ gopher_target_gopher(struct gopher_target *t, const char *url)
 		t->type = '1';
 	else {
 		t->type = u.path[1];
-		/* Selectors are raw bytes; a malformed escape is kept as it
-		 * was written. */
 		buf_adds(&t->selector, u.path + 2);
-		if (url_decode(t->selector.data, &len) == 0)
-			t->selector.len = len;
+		gopher_decode_selector(&t->selector);
 	}
 	rc = 0;
 out:
@@ -115,9 +136,7 @@ gopher_target(struct gopher_target *t, const char *url,
 	} else if (path_len > 0 && t->selector.data[t->selector.len - 1] !=
 	    '/')
 		t->type = mime_gopher_type(t->selector.data);
-	/* Selectors are raw bytes: undo the URL's escapes. */
-	if (url_decode(t->selector.data, &t->selector.len) == -1)
-		t->selector.len = strlen(t->selector.data);
+	gopher_decode_selector(&t->selector);
 }
 
 void

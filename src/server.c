@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "config.h"
 #include "gen.h"
+#include "limit.h"
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
@@ -113,6 +115,38 @@ void
 server_conn_closed(struct server *s)
 {
 	atomic_fetch_sub(&s->nconns, 1);
+	atomic_fetch_add(&s->nclosed, 1);
+}
+
+/* How often the heap is looked at, and what makes a trim worth it. */
+#define SERVER_TRIM_SECONDS	5
+#define SERVER_TRIM_CLOSED	1000
+#define SERVER_TRIM_QUIET	64
+
+/*
+ * After a burst of connections, malloc keeps the memory they used in its
+ * arenas (one per worker thread); once the server is quiet again it goes
+ * back to the system, so that RSS stays flat over months.
+ */
+static void
+server_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	size_t closed = atomic_load(&s->nclosed);
+
+	(void)fd;
+	(void)what;
+	if (closed - s->nclosed_trimmed < SERVER_TRIM_CLOSED ||
+	    server_conns(s) > SERVER_TRIM_QUIET)
+		return;
+	s->nclosed_trimmed = closed;
+	malloc_trim(0);
+}
+
+struct limits *
+server_limits(struct server *s)
+{
+	return s->limits;
 }
 
 void
@@ -470,6 +504,7 @@ server_new(const char *path, bool check_only)
 {
 	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	struct timeval rotate = { TLSCTX_TICKET_ROTATE, 0 };
+	struct timeval trim = { SERVER_TRIM_SECONDS, 0 };
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct buf err = BUF_INIT;
 	struct config *cfg;
@@ -477,6 +512,7 @@ server_new(const char *path, bool check_only)
 	SSL_CTX *tls = NULL;
 
 	pthread_mutex_init(&s->gen_lock, NULL);
+	s->limits = limits_new();
 	s->config_path = xstrndup(path, strlen(path));
 	if ((cfg = config_load(path, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
@@ -512,8 +548,10 @@ server_new(const char *path, bool check_only)
 	    s);
 	s->ticket_ev = event_new(s->base, -1, EV_PERSIST, server_ticket_cb,
 	    s);
+	s->trim_ev = event_new(s->base, -1, EV_PERSIST, server_trim_cb, s);
 	if (s->worker_done_ev == NULL || s->ticket_ev == NULL ||
-	    evtimer_add(s->ticket_ev, &rotate) == -1)
+	    s->trim_ev == NULL || evtimer_add(s->ticket_ev, &rotate) == -1 ||
+	    evtimer_add(s->trim_ev, &trim) == -1)
 		log_fatal(1, "cannot make events");
 	/* A client that goes away must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
@@ -560,10 +598,13 @@ server_free(struct server *s)
 		event_free(s->worker_done_ev);
 	if (s->ticket_ev != NULL)
 		event_free(s->ticket_ev);
+	if (s->trim_ev != NULL)
+		event_free(s->trim_ev);
 	if (s->stop_ev != NULL)
 		event_free(s->stop_ev);
 	watch_free(s->watch);
 	gen_unref(s->gen);
+	limits_free(s->limits);
 	if (s->base != NULL)
 		event_base_free(s->base);
 	pthread_mutex_destroy(&s->gen_lock);

@@ -14,6 +14,7 @@
 #include "buf.h"
 
 struct gen;
+struct limits;
 struct watch;
 struct worker;
 
@@ -44,12 +45,16 @@ struct server {
 	struct worker		*workers[SERVER_MAX_WORKERS];
 	unsigned		 nworkers;
 	atomic_size_t		 nconns;	/* over all workers */
+	atomic_size_t		 nclosed;	/* ever, over all workers */
+	size_t			 nclosed_trimmed; /* at the last heap trim */
+	struct event		*trim_ev;
 	atomic_size_t		 max_conns;
 	atomic_uint		 workers_done;
 	struct event		*worker_done_ev;
 	struct event		*signal_evs[5];
 	struct event		*stop_ev;	/* the drain deadline */
 	struct event		*ticket_ev;	/* ticket key rotation */
+	struct limits		*limits;	/* per client address */
 	bool			 stopping;
 };
 
@@ -78,6 +83,8 @@ size_t		 server_conns(struct server *server);
 /* The cap is reached: every worker pauses accepting. */
 void		 server_pause_workers(struct server *server);
 size_t		 server_max_conns(struct server *server);
+/* The per-address limits table, shared by all workers. */
+struct limits	*server_limits(struct server *server);
 /* A worker's loop has ended. */
 void		 server_worker_done(struct server *server);
 

@@ -88,13 +88,16 @@ class Server:
                         self.cert, self.key, extra))
         self.log_path = os.path.join(folder, "server.log")
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([binary, "-f", self.config],
+        # CAPSULED_WRAPPER runs the server under a tool (valgrind).
+        wrapper = os.environ.get("CAPSULED_WRAPPER", "").split()
+        self.proc = subprocess.Popen(wrapper + [binary, "-f", self.config],
                                      stdout=self.log, stderr=self.log,
                                      env=env)
         self.wait_ready()
 
     def wait_ready(self):
-        deadline = time.time() + 20
+        deadline = time.time() + (120 if os.environ.get(
+            "CAPSULED_WRAPPER") else 20)
         while time.time() < deadline:
             assert self.proc.poll() is None, self.read_log()
             try:
@@ -118,7 +121,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

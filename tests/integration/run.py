@@ -23,17 +23,20 @@ MODULES = [cases_render]
 import cases_server  # noqa: E402
 import cases_search  # noqa: E402
 import cases_selfhost  # noqa: E402
+import hostile  # noqa: E402
 
-MODULES += [cases_server, cases_search, cases_selfhost]
+MODULES += [cases_server, cases_search, cases_selfhost, hostile]
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: run.py BINARY", file=sys.stderr)
+    if len(sys.argv) < 2:
+        print("usage: run.py BINARY [MODULE ...]", file=sys.stderr)
         return 2
     binary = os.path.abspath(sys.argv[1])
+    only = set(sys.argv[2:])
+    modules = [m for m in MODULES if not only or m.__name__ in only]
     passed = failed = 0
-    for mod in MODULES:
+    for mod in modules:
         ctx = mod.setup(binary, ROOT) if hasattr(mod, "setup") else None
         try:
             tests = [(n, f) for n, f in vars(mod).items()

@@ -184,6 +184,25 @@ START_TEST(test_render_gophermap_items)
 }
 END_TEST
 
+/* Found by fuzz_render: a decoded selector must stay UTF-8, and a code
+ * line that starts with "=>" is no link line. */
+START_TEST(test_render_fuzz_regressions)
+{
+	struct buf out = BUF_INIT;
+	const char *md = "[x](gopher://g.example/1a%ED%09b) [y](c%20d.txt)\n\n"
+	    "```\n=> not a link\n```\n";
+
+	render_string(md, strlen(md), RENDER_GOPHERMAP, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "1x\ta%ED%09b\tg.example\t70"));
+	ck_assert_ptr_nonnull(strstr(out.data, "0y\t/c d.txt\tlocalhost"));
+	assert_gophermap_valid(&out, RENDER_WIDTH);
+	buf_clear(&out);
+	render_string(md, strlen(md), RENDER_GEMTEXT, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "```\n=> not a link\n```\n"));
+	buf_release(&out);
+}
+END_TEST
+
 START_TEST(test_render_text_numbers_links)
 {
 	struct buf out = BUF_INIT;
@@ -335,6 +354,7 @@ render_test_suite(void)
 	tcase_add_test(tc, test_render_gophermap_wraps_prose);
 	tcase_add_test(tc, test_render_gophermap_items);
 	tcase_add_test(tc, test_render_text_numbers_links);
+	tcase_add_test(tc, test_render_fuzz_regressions);
 	tcase_add_test(tc, test_render_format_names);
 	tcase_add_test(tc, test_render_nul_and_invalid_utf8);
 	suite_add_tcase(s, tc);
