@@ -60,7 +60,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run soak valgrind
+	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run fuzz-check soak valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -104,9 +104,9 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBPURE)
 # Everything: the fuzz targets briefly, the tests under ASan+UBSan, the
 # integration tests with the server under valgrind, then the plain build's
 # tests, whose summary ends the output.
-CHECK_FUZZ_SECONDS ?= 5
+CHECK_FUZZ_RUNS	?= 20000
 check: deps
-	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory BUILD=build/sanitize SAN=1 test
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory test
@@ -231,11 +231,18 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-run
 
+# make check: the seeds (earlier findings among them), then a fixed
+# number of runs from a fixed seed, so that CI is repeatable.
+FUZZ_LIMIT	= -max_total_time=$(FUZZ_SECONDS)
+fuzz-check:
+	@$(MAKE) --no-print-directory fuzz-run \
+	    FUZZ_LIMIT="-runs=$(CHECK_FUZZ_RUNS) -seed=1"
+
 fuzz-run: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		echo "fuzz: $$t ($(FUZZ_LIMIT))"; \
+		$(BUILD)/fuzz/fuzz_$$t $(FUZZ_LIMIT) \
 		    -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
 		    -artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
 		    $(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t \

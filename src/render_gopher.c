@@ -82,9 +82,14 @@ gopher_target_gopher(struct gopher_target *t, const char *url)
 	if (url_parse(copy, &u, &errstr) == -1 || u.host == NULL ||
 	    *u.host == '\0')
 		goto out;
+	/* The item type is one printable ASCII character (RFC 4266). */
+	if (u.path[0] != '\0' && u.path[1] != '\0' &&
+	    (u.path[1] <= ' ' || u.path[1] > '~'))
+		goto out;
 	if (u.port != NULL && *u.port != '\0' &&
 	    ((port = strtoul(u.port, NULL, 10)) == 0 || port > 65535))
 		goto out;
+	buf_clear(&t->remote_host);
 	buf_adds(&t->remote_host, u.host);
 	t->host = t->remote_host.data;
 	t->port = (unsigned)port;
@@ -406,15 +411,23 @@ gopher_render_release(struct gopher_render *r)
 	buf_release(&r->numbered);
 }
 
+static void
+gopher_render_init(struct gopher_render *r, const struct render_opts *opts,
+    struct buf *out, bool text)
+{
+	memset(r, 0, sizeof(*r));
+	r->opts = opts;
+	r->out = out;
+	r->text = text;
+}
+
 void
 render_gophermap(const struct doc *doc, const struct render_opts *opts,
     struct buf *out)
 {
 	struct gopher_render r;
 
-	memset(&r, 0, sizeof(r));
-	r.opts = opts;
-	r.out = out;
+	gopher_render_init(&r, opts, out, false);
 	gopher_render_doc(&r, doc);
 	gopher_render_release(&r);
 }
@@ -425,10 +438,7 @@ render_text(const struct doc *doc, const struct render_opts *opts,
 {
 	struct gopher_render r;
 
-	memset(&r, 0, sizeof(r));
-	r.opts = opts;
-	r.out = out;
-	r.text = true;
+	gopher_render_init(&r, opts, out, true);
 	gopher_render_doc(&r, doc);
 	if (r.nrefs > 0) {
 		buf_adds(out, "\nReferences\n\n");

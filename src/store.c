@@ -242,6 +242,22 @@ store_put(struct store_builder *b, struct store_map *map, const char *key,
 #define store_put_gemini(b, key, e)	store_put(b, &(b)->store->gemini, key, e)
 #define store_put_gopher(b, key, e)	store_put(b, &(b)->store->gopher, key, e)
 
+/*
+ * How pages of the folder rel are rendered; opts->base points into base,
+ * which must outlive opts.
+ */
+static void
+store_render_opts(struct store_builder *b, const char *rel, struct buf *base,
+    struct render_opts *opts)
+{
+	render_opts_init(opts);
+	opts->host = b->params->hostname;
+	opts->port = b->params->gopher_port;
+	opts->width = b->params->wrap;
+	store_key(base, rel, "", "");
+	opts->base = base->data;
+}
+
 /* The front page links to the other protocol's version of the capsule
  * and, in Gopher, to its own plain text. */
 static void
@@ -368,12 +384,7 @@ store_add_sections(struct store_builder *b, const struct doc *doc,
 	struct render_opts opts;
 	bool is_front = *rel == '\0' && strcmp(name, "index") == 0;
 
-	render_opts_init(&opts);
-	opts.host = p->hostname;
-	opts.port = p->gopher_port;
-	opts.width = p->wrap;
-	store_key(&key, rel, "", "");
-	opts.base = key.data;
+	store_render_opts(b, rel, &key, &opts);
 	/* Section pages sit one folder down: their links must not move. */
 	opts.absolute = true;
 	store_section_folder(&folder, rel, name);
@@ -444,12 +455,7 @@ store_add_page(struct store_builder *b, const char *rel, const char *name,
 	doc = doc_parse(buf_str(&md), md.len);
 	buf_release(&md);
 	nav_build(doc, &nav);
-	render_opts_init(&opts);
-	opts.host = p->hostname;
-	opts.port = p->gopher_port;
-	opts.width = p->wrap;
-	store_key(&key, rel, "", "");
-	opts.base = key.data;
+	store_render_opts(b, rel, &key, &opts);
 	store_section_folder(&folder, rel, name);
 
 	store_gemini_success(&gmi, "text/gemini", p->lang);

@@ -189,12 +189,17 @@ END_TEST
 START_TEST(test_render_fuzz_regressions)
 {
 	struct buf out = BUF_INIT;
-	const char *md = "[x](gopher://g.example/1a%ED%09b) [y](c%20d.txt)\n\n"
+	const char *md = "[x](gopher://g.example/1a%ED%09b) [y](c%20d.txt) "
+	    "[z](gopher://g.example/\xc3\xa9t\xc3\xa9)\n\n"
 	    "```\n=> not a link\n```\n";
 
 	render_string(md, strlen(md), RENDER_GOPHERMAP, &out);
 	ck_assert_ptr_nonnull(strstr(out.data, "1x\ta%ED%09b\tg.example\t70"));
 	ck_assert_ptr_nonnull(strstr(out.data, "0y\t/c d.txt\tlocalhost"));
+	/* No type character: an 'h' item for the URL, never half a
+	 * UTF-8 character as the type. */
+	ck_assert_ptr_nonnull(strstr(out.data, "hz\tURL:gopher://g.example/"
+	    "%C3%A9t%C3%A9\tlocalhost\t70"));
 	assert_gophermap_valid(&out, RENDER_WIDTH);
 	buf_clear(&out);
 	render_string(md, strlen(md), RENDER_GEMTEXT, &out);
