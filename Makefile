@@ -156,7 +156,7 @@ unit: $(UNIT_BIN)
 	CAPSULED_GOLDEN=tests/golden $(UNIT_BIN)
 
 integration: $(BIN)
-	python3 tests/integration/run.py $(BIN)
+	$(if $(SAN),CAPSULED_SANITIZED=1) python3 tests/integration/run.py $(BIN)
 
 # Mixed load with the hostile cases for SOAK_SECONDS.
 SOAK_SECONDS	?= 300

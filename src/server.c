@@ -1,6 +1,7 @@
 /* server: start-up, the control loop, reloads, and the workers. */
 #include "server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -385,6 +386,32 @@ server_stop(struct server *s, int sig)
 		server_stop_now_cb(-1, 0, s);
 }
 
+/* How many descriptors the process holds, from /proc. */
+static int
+server_count_fds(void)
+{
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	if ((dp = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dp);
+	/* Less the one opendir holds. */
+	return n - 1;
+}
+
+/* SIGUSR2: what the server holds, for operators and the tests. */
+static void
+server_log_status(struct server *s)
+{
+	log_info("status: %zu connections open, %d descriptors, %zu "
+	    "connections closed so far", server_conns(s), server_count_fds(),
+	    atomic_load(&s->nclosed));
+}
+
 static void
 server_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -397,6 +424,9 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGUSR1:
 		log_access_reopen();
+		break;
+	case SIGUSR2:
+		server_log_status(s);
 		break;
 	default:
 		server_stop(s, (int)sig);
@@ -502,7 +532,8 @@ server_start_workers(struct server *s)
 struct server *
 server_new(const char *path, bool check_only)
 {
-	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1,
+	    SIGUSR2 };
 	struct timeval rotate = { TLSCTX_TICKET_ROTATE, 0 };
 	struct timeval trim = { SERVER_TRIM_SECONDS, 0 };
 	struct server *s = xcalloc(1, sizeof(*s));

@@ -51,7 +51,7 @@ struct server {
 	atomic_size_t		 max_conns;
 	atomic_uint		 workers_done;
 	struct event		*worker_done_ev;
-	struct event		*signal_evs[5];
+	struct event		*signal_evs[6];
 	struct event		*stop_ev;	/* the drain deadline */
 	struct event		*ticket_ev;	/* ticket key rotation */
 	struct limits		*limits;	/* per client address */

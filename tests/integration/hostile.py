@@ -61,6 +61,11 @@ def setup(binary, root):
     return server
 
 
+def measured_by_tool():
+    return bool(os.environ.get("CAPSULED_WRAPPER") or
+                os.environ.get("CAPSULED_SANITIZED"))
+
+
 def fd_count(server):
     return len(os.listdir("/proc/%d/fd" % server.proc.pid))
 
@@ -71,6 +76,23 @@ def rss(server):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def server_status(server):
+    """The server's own count of connections and descriptors (SIGUSR2)."""
+    import re
+    import signal
+    before = server.read_log().count("status: ")
+    server.proc.send_signal(signal.SIGUSR2)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        log = server.read_log()
+        if log.count("status: ") > before:
+            m = re.findall(r"status: (\d+) connections open, (-?\d+) "
+                           r"descriptors", log)[-1]
+            return int(m[0]), int(m[1])
+        time.sleep(0.05)
+    raise AssertionError("no status line")
 
 
 def after_each(server):
@@ -89,12 +111,12 @@ def teardown(server):
     server.good.stop.set()
     server.good.join()
     # The server trims its heap within a few seconds of going quiet.
-    deadline = time.time() + (0 if os.environ.get("CAPSULED_WRAPPER")
-                              else 15)
+    deadline = time.time() + (0 if measured_by_tool() else 15)
     while time.time() < deadline and rss(server) - server.rss >= 8 * 1024:
         time.sleep(0.5)
     fds = fd_count(server)
     grown = rss(server) - server.rss
+    conns, own_fds = server_status(server)
     status = server.stop()
     shutil.rmtree(server.folder, ignore_errors=True)
     print("  well-behaved client: %d fetches, %d failures; descriptors "
@@ -104,11 +126,14 @@ def teardown(server):
     assert server.good.ok > 50
     # The baseline may have held a well-behaved connection of its own.
     assert fds <= server.fds, (fds, server.fds)
+    # The server's own counts agree: nothing open, nothing left.
+    assert conns == 0, conns
+    assert own_fds <= server.fds, (own_fds, server.fds)
     # Memory freed by 2 000 closed connections goes back to the system
     # once they are gone (the server trims its heap when it is quiet).
-    # Under valgrind its own allocator is measured: valgrind checks the
-    # leaks instead.
-    if not os.environ.get("CAPSULED_WRAPPER"):
+    # Under valgrind or the sanitizers their own allocators are measured
+    # (ASan keeps freed memory in quarantine): they check leaks instead.
+    if not measured_by_tool():
         assert grown < 8 * 1024, grown
     assert status == 0
 
