@@ -19,19 +19,32 @@ gophermap_field(struct buf *out, const char *s, size_t len)
 }
 
 void
-gophermap_item(struct buf *out, char type, const char *display,
-    size_t display_len, const char *selector, const char *host,
-    unsigned port)
+gophermap_item_start(struct buf *out, char type, const char *display,
+    size_t display_len)
 {
 	buf_addc(out, type);
 	gophermap_field(out, display, display_len);
 	buf_addc(out, '\t');
-	gophermap_field(out, selector, strlen(selector));
+}
+
+void
+gophermap_item_finish(struct buf *out, const char *host, unsigned port)
+{
 	buf_addc(out, '\t');
 	gophermap_field(out, host, strlen(host));
 	buf_addc(out, '\t');
 	buf_add_uint(out, port);
 	buf_add(out, "\r\n", 2);
+}
+
+void
+gophermap_item(struct buf *out, char type, const char *display,
+    size_t display_len, const char *selector, const char *host,
+    unsigned port)
+{
+	gophermap_item_start(out, type, display, display_len);
+	gophermap_field(out, selector, strlen(selector));
+	gophermap_item_finish(out, host, port);
 }
 
 void

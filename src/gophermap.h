@@ -14,6 +14,15 @@
 void	gophermap_item(struct buf *out, char type, const char *display,
 	    size_t display_len, const char *selector, const char *host,
 	    unsigned port);
+/*
+ * The same line in two halves, for a caller that writes the selector
+ * itself (free of TAB, CR and LF) in between: "TYPE DISPLAY \t", then
+ * "\t HOST \t PORT \r\n".
+ */
+void	gophermap_item_start(struct buf *out, char type, const char *display,
+	    size_t display_len);
+void	gophermap_item_finish(struct buf *out, const char *host,
+	    unsigned port);
 /* Appends an 'i' (information) line showing text. */
 void	gophermap_info(struct buf *out, const char *text, size_t len);
 /* Appends a type '3' error line showing text. */

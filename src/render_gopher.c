@@ -150,11 +150,21 @@ render_gopher_link(struct buf *out, const char *url, const char *display,
 {
 	struct gopher_target t;
 
-	gopher_target(&t, url, opts);
 	if (display_len == 0) {
 		display = url;
 		display_len = strlen(url);
 	}
+	/* The common case, a web link, is written straight into the menu:
+	 * its encoded URL holds no TAB, CR or LF. */
+	if (url_scheme_len(url, strlen(url)) > 0 &&
+	    strncasecmp(url, "gopher:", 7) != 0) {
+		gophermap_item_start(out, 'h', display, display_len);
+		buf_add(out, "URL:", 4);
+		url_encode(out, url, strlen(url));
+		gophermap_item_finish(out, opts->host, opts->port);
+		return;
+	}
+	gopher_target(&t, url, opts);
 	gophermap_item(out, t.type, display, display_len,
 	    buf_str(&t.selector), t.host, t.port);
 	gopher_target_release(&t);

@@ -13,7 +13,7 @@
 #include "gophermap.h"
 #include "render.h"
 
-#define BENCH_ROUNDS	15
+#define BENCH_ROUNDS	31
 
 static double
 now(void)
