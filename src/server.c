@@ -137,8 +137,10 @@ server_trim_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (closed - s->nclosed_trimmed < SERVER_TRIM_CLOSED ||
-	    server_conns(s) > SERVER_TRIM_QUIET)
+	/* Worth it after a burst, or once all is quiet after any work. */
+	if (closed == s->nclosed_trimmed || server_conns(s) >
+	    SERVER_TRIM_QUIET || (closed - s->nclosed_trimmed <
+	    SERVER_TRIM_CLOSED && server_conns(s) > 0))
 		return;
 	s->nclosed_trimmed = closed;
 	malloc_trim(0);

@@ -33,9 +33,14 @@ def main():
         g.start()
     cases = [(n, f) for n, f in vars(hostile).items()
              if n.startswith("test_") and n not in SLOW]
+    hostile_runs = hostile_failures = 0
+    # One pass over every case first: descriptor tables, arenas and
+    # caches reach their working size; the soak then measures growth.
+    for name, fn in cases:
+        fn(server)
+    time.sleep(6)
     rss_start = hostile.rss(server)
     end = time.time() + seconds
-    hostile_runs = hostile_failures = 0
     rng = random.Random(1)
     while time.time() < end:
         name, fn = rng.choice(cases)
@@ -60,11 +65,12 @@ def main():
     print("soak: %.0f s, %d well-behaved requests served, %d errors seen "
           "by them; %d hostile cases run, %d unexpected answers" % (
               seconds, served, errors, hostile_runs, hostile_failures))
-    print("soak: server RSS %d KiB at the start, %d KiB at the end "
-          "(%+.1f%%)" % (rss_start, rss_end,
+    print("soak: server RSS %d KiB at the start (after one warm-up pass "
+          "over the cases), %d KiB at the end (%+.1f%%)" % (rss_start,
+                                                            rss_end,
                          100.0 * (rss_end - rss_start) / rss_start))
     ok = errors == 0 and hostile_failures == 0 and status == 0 and \
-        rss_end <= rss_start * 1.10 + 1024
+        rss_end <= rss_start * 1.10
     print("%d passed, %d failed" % (1 if ok else 0, 0 if ok else 1))
     return 0 if ok else 1
 
