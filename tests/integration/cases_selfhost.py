@@ -77,6 +77,10 @@ def test_drops_root_for_user(ctx):
     nobody = pwd.getpwnam("nobody")
     server = start(ctx["binary"], extra="user nobody\n")
     try:
+        # The ports are bound before root is dropped: once the server
+        # answers, the drop is done (or the server has exited).
+        assert server.gemini(b"gemini://localhost/\r\n")[0].startswith(
+            b"20 ")
         with open("/proc/%d/status" % server.proc.pid) as f:
             status = f.read()
         uids = [l for l in status.splitlines() if l.startswith("Uid:")][0]
