@@ -10,8 +10,7 @@
 #include "search.h"
 #include "store.h"
 #include "url.h"
-
-#define GOPHER_VERSION	"0.1.0"
+#include "version.h"
 
 int
 gopher_parse(char *line, size_t len, struct gopher_request *req,
@@ -148,7 +147,7 @@ gopher_caps(struct buf *out, const char *host)
 	    "PathKeepPreDelimeter=FALSE\n\n"
 	    "ServerSoftware=capsuled\nServerSoftwareVersion=%s\n"
 	    "ServerDefaultEncoding=utf-8\nServerSupportsStdinScripts=FALSE\n"
-	    "ServerServerName=%s\n", GOPHER_VERSION, host);
+	    "ServerServerName=%s\n", CAPSULED_VERSION, host);
 }
 
 /* Finds the entry for a selector: as sent, then as a normalised path

@@ -11,8 +11,7 @@
 #include "log.h"
 #include "render.h"
 #include "server.h"
-
-#define CAPSULED_VERSION	"0.1.0"
+#include "version.h"
 
 #ifndef CAPSULED_CONFIG
 #define CAPSULED_CONFIG	"/etc/capsuled.conf"
