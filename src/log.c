@@ -13,6 +13,11 @@
 
 #include "buf.h"
 
+/* Room for "[28/Nov/2026:21:30:00 +0000] " and its NUL. */
+#define LOG_STAMP_MAX	48
+/* Room for an access-log line whatever the request (see log_access). */
+#define LOG_ACCESS_MAX	4608
+
 static enum log_level log_level = LOG_LEVEL_INFO;
 static bool log_syslog;			/* error log to syslog */
 
@@ -103,18 +108,40 @@ log_is_debug(void)
 	return log_level >= LOG_LEVEL_DEBUG;
 }
 
-/* Appends the local time as [28/Nov/2026:21:30:00 +0000]. */
-static void
-log_time(struct buf *b)
+/*
+ * The local time as "[28/Nov/2026:21:30:00 +0000] ", formatted once a
+ * second per thread: the access log writes it for every request.
+ * Returns its length.
+ */
+static size_t
+log_stamp(char out[LOG_STAMP_MAX])
 {
-	char stamp[64];
+	static _Thread_local time_t stamp_second = (time_t)-1;
+	static _Thread_local char stamp[LOG_STAMP_MAX];
+	static _Thread_local size_t stamp_len;
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(stamp, sizeof(stamp), "%d/%b/%Y:%H:%M:%S %z", &tm) == 0)
-		strcpy(stamp, "-");
-	buf_printf(b, "[%s] ", stamp);
+	if (now != stamp_second) {
+		stamp_len = 0;
+		if (localtime_r(&now, &tm) != NULL)
+			stamp_len = strftime(stamp, sizeof(stamp),
+			    "[%d/%b/%Y:%H:%M:%S %z] ", &tm);
+		if (stamp_len == 0)
+			stamp_len = (size_t)snprintf(stamp, sizeof(stamp),
+			    "[-] ");
+		stamp_second = now;
+	}
+	memcpy(out, stamp, stamp_len);
+	return stamp_len;
+}
+
+static void
+log_time(struct buf *b)
+{
+	char stamp[LOG_STAMP_MAX];
+
+	buf_add(b, stamp, log_stamp(stamp));
 }
 
 /* Writes the whole line at once, so that threads and processes sharing
@@ -209,30 +236,79 @@ log_fatal(int status, const char *fmt, ...)
 	exit(status);
 }
 
+/*
+ * Appends request to line[*len], escaped, while room is left for the
+ * rest of the line (tail bytes); a request too long for it ends in "...".
+ */
+static void
+log_escape(char *line, size_t *len, size_t tail, const char *request)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)request;
+	size_t n = *len;
+
+	for (; *p != '\0'; p++) {
+		if (n + 4 + 3 + tail > LOG_ACCESS_MAX) {
+			memcpy(line + n, "...", 3);
+			n += 3;
+			break;
+		}
+		if (*p == '"' || *p == '\\') {
+			line[n++] = '\\';
+			line[n++] = (char)*p;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			line[n++] = '\\';
+			line[n++] = 'x';
+			line[n++] = hex[*p >> 4];
+			line[n++] = hex[*p & 0xf];
+		} else
+			line[n++] = (char)*p;
+	}
+	*len = n;
+}
+
+/* Appends s to line[*len]; the caller has checked the room. */
+static void
+log_append(char *line, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(line + *len, s, n);
+	*len += n;
+}
+
+/*
+ * One line in one buffer on the stack and one write: it runs for every
+ * request.  Addresses and protocol names are short (under 64 bytes).
+ */
 void
 log_access(const char *addr, const char *proto, const char *request,
     int status, unsigned long long bytes, unsigned long ms)
 {
-	struct buf b = BUF_INIT;
+	/* " 404 18446744073709551615 18446744073709551615\n" and a NUL. */
+	enum { TAIL = 64 };
+	char line[LOG_ACCESS_MAX];
+	size_t len = 0;
+	int n;
 
 	if (log_access_kind == LOG_ACCESS_OFF)
 		return;
+	if (strlen(addr) + strlen(proto) > 128)
+		addr = proto = "?";
 	if (log_access_kind != LOG_ACCESS_SYSLOG)
-		log_time(&b);
-	buf_printf(&b, "%s %s \"", addr, proto);
-	for (const unsigned char *p = (const unsigned char *)request; *p;
-	    p++) {
-		if (*p == '"' || *p == '\\')
-			buf_printf(&b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_addc(&b, (char)*p);
+		len = log_stamp(line);
+	log_append(line, &len, addr);
+	line[len++] = ' ';
+	log_append(line, &len, proto);
+	log_append(line, &len, " \"");
+	log_escape(line, &len, TAIL, request);
+	n = snprintf(line + len, TAIL, "\" %d %llu %lu\n", status, bytes, ms);
+	if (n < 0 || n >= TAIL)
+		return;
+	len += (size_t)n;
+	if (log_access_kind == LOG_ACCESS_SYSLOG)
+		syslog(LOG_INFO, "%.*s", (int)len - 1, line);
+	else if (write(log_access_fd, line, len) == -1) {
+		/* Nowhere left to say it. */
 	}
-	buf_printf(&b, "\" %d %llu %lu", status, bytes, ms);
-	if (log_access_kind == LOG_ACCESS_SYSLOG) {
-		syslog(LOG_INFO, "%s", b.data);
-		buf_release(&b);
-	} else
-		log_write_fd(log_access_fd, &b);
 }
