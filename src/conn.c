@@ -52,7 +52,7 @@ struct conn {
 	struct timeval		 start;
 	struct store		*store;		/* held while answering */
 	struct reply		 reply;
-	char			 request[CONN_MAX_LINE + 3];
+	char			*request;	/* for the access log; owned */
 	int			 file_fd;	/* a file being streamed */
 	size_t			 sent;		/* written before the bev */
 	bool			 exempt;	/* never limited */
@@ -65,6 +65,8 @@ static void	conn_format_addr(struct conn *, const struct sockaddr *,
 		    socklen_t);
 static void	conn_keep_request(struct conn *, const char *, size_t);
 static bool	conn_gopher_fast(struct conn *);
+static bool	conn_gopher_partial(struct conn *, const char *, size_t);
+static void	conn_too_long(struct conn *);
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
@@ -237,17 +239,39 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_close(arg, "read timeout");
 }
 
+/*
+ * Watches the connection until it has sent its request: the deadline for
+ * the whole request, and when wait_first the first bytes, before which it
+ * gets no bufferevent.  Returns false when it could not, and closed it.
+ */
+static bool
+conn_watch(struct conn *c, bool wait_first)
+{
+	struct worker *w = c->worker;
+	struct timeval rto = { (time_t)c->gen->config->read_timeout, 0 };
+
+	c->deadline_ev = evtimer_new(w->base, conn_deadline_cb, c);
+	if (c->deadline_ev == NULL || evtimer_add(c->deadline_ev, &rto) == -1)
+		goto fail;
+	if (!wait_first)
+		return true;
+	c->wait_ev = event_new(w->base, c->fd, EV_READ, conn_first_bytes_cb,
+	    c);
+	if (c->wait_ev != NULL && event_add(c->wait_ev, NULL) != -1)
+		return true;
+fail:
+	conn_close(c, "cannot watch the connection");
+	return false;
+}
+
 void
 conn_new(struct worker *w, int fd, const struct sockaddr *sa,
     socklen_t salen, bool gemini, bool proxy)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
-	struct timeval rto;
 
 	c->worker = w;
 	c->gen = worker_gen(w);
-	rto.tv_sec = (time_t)c->gen->config->read_timeout;
-	rto.tv_usec = 0;
 	c->fd = fd;
 	c->gemini = gemini;
 	c->proxy = proxy;
@@ -260,13 +284,7 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 		conn_admit(c);
 	if (!gemini && !proxy && conn_gopher_fast(c))
 		return;
-	c->wait_ev = event_new(w->base, fd, EV_READ, conn_first_bytes_cb,
-	    c);
-	c->deadline_ev = evtimer_new(w->base, conn_deadline_cb, c);
-	if (c->wait_ev == NULL || c->deadline_ev == NULL ||
-	    event_add(c->wait_ev, NULL) == -1 ||
-	    evtimer_add(c->deadline_ev, &rto) == -1)
-		conn_close(c, "cannot watch the connection");
+	conn_watch(c, true);
 }
 
 static void
@@ -421,7 +439,8 @@ conn_dispatch(struct conn *c, char *line, size_t len)
  * Gopher clients send their selector as they connect: when the whole line
  * is already in, the answer is written at once, and when it all fits in
  * the socket's buffer the connection ends without an event or a buffer of
- * its own.  Returns whether the connection was taken care of.
+ * its own.  Part of a line goes on the usual way, with what came of it in
+ * the bufferevent.  Returns whether the connection was taken care of.
  */
 static bool
 conn_gopher_fast(struct conn *c)
@@ -434,13 +453,19 @@ conn_gopher_fast(struct conn *c)
 	char *nl;
 	int cnt = 0;
 
-	n = recv(c->fd, line, sizeof(line) - 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n <= 0 || (nl = memchr(line, '\n', (size_t)n)) == NULL)
+	/* One read takes the line, and anything a client sent after it, so
+	 * that closing never resets a connection over unread bytes. */
+	n = recv(c->fd, line, sizeof(line) - 1, MSG_DONTWAIT);
+	if (n <= 0)
 		return false;
+	if ((nl = memchr(line, '\n', (size_t)n)) == NULL)
+		return conn_gopher_partial(c, line, (size_t)n);
 	len = (size_t)(nl - line);
-	if (len > CONN_MAX_LINE + 1 ||
-	    recv(c->fd, line, len + 1, MSG_DONTWAIT) != (ssize_t)len + 1)
-		return false;
+	if (len > CONN_MAX_LINE + 1) {
+		conn_keep_request(c, line, 64);
+		conn_too_long(c);
+		return true;
+	}
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	conn_keep_request(c, line, len);
@@ -471,21 +496,57 @@ conn_gopher_fast(struct conn *c)
 	return true;
 }
 
-/* Records the request for the access log, as printable text. */
+/*
+ * The first read brought len bytes but no end of line: they go into the
+ * input of the connection's bufferevent, which reads the rest.
+ */
+static bool
+conn_gopher_partial(struct conn *c, const char *bytes, size_t len)
+{
+	struct evbuffer *in;
+	int added;
+
+	if (!conn_watch(c, false))
+		return true;
+	conn_start_session(c, true);
+	if (c->bev == NULL)
+		return true;
+	/* Only the bufferevent adds to its input: the end is frozen. */
+	in = bufferevent_get_input(c->bev);
+	evbuffer_unfreeze(in, 0);
+	added = evbuffer_add(in, bytes, len);
+	evbuffer_freeze(in, 0);
+	if (added == -1) {
+		conn_close(c, "out of memory");
+		return true;
+	}
+	if (len > CONN_MAX_LINE + 1) {
+		bufferevent_disable(c->bev, EV_READ);
+		conn_keep_request(c, bytes, 64);
+		conn_too_long(c);
+	}
+	return true;
+}
+
+/*
+ * Records the request for the access log.  It is copied only once it
+ * came, so that a connection waiting for it holds no room for it.
+ */
 static void
 conn_keep_request(struct conn *c, const char *line, size_t len)
 {
-	if (len > sizeof(c->request) - 1)
-		len = sizeof(c->request) - 1;
-	memcpy(c->request, line, len);
-	c->request[len] = '\0';
+	if (len > CONN_MAX_LINE + 2)
+		len = CONN_MAX_LINE + 2;
+	free(c->request);
+	c->request = xstrndup(line, len);
 }
 
 static void
 conn_too_long(struct conn *c)
 {
 	c->answered = true;
-	evtimer_del(c->deadline_ev);
+	if (c->deadline_ev != NULL)
+		evtimer_del(c->deadline_ev);
 	c->store = store_ref(c->gen->store);
 	if (c->gemini)
 		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
@@ -613,8 +674,9 @@ conn_close(struct conn *c, const char *why)
 		event_base_gettimeofday_cached(c->worker->base, &now);
 		timersub(&now, &c->start, &took);
 		log_access(c->addr, c->gemini ? "gemini" : "gopher",
-		    c->request, c->reply.status, c->bytes,
-		    (unsigned long)(took.tv_sec * 1000 + took.tv_usec / 1000));
+		    c->request != NULL ? c->request : "", c->reply.status,
+		    c->bytes, (unsigned long)(took.tv_sec * 1000 +
+		    took.tv_usec / 1000));
 	}
 	if (c->file_fd != -1)
 		close(c->file_fd);
@@ -630,6 +692,7 @@ conn_close(struct conn *c, const char *why)
 		bufferevent_free(c->bev);
 	store_unref(c->store);
 	buf_release(&c->reply.head);
+	free(c->request);
 	if (c->counted)
 		limits_conn_close(server_limits(c->worker->server), c->addr);
 	gen_unref(c->gen);

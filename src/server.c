@@ -125,6 +125,25 @@ server_conn_closed(struct server *s)
 #define SERVER_TRIM_QUIET	64
 
 /*
+ * Each TLS handshake borrows some 60 KB of large buffers (OpenSSL's
+ * handshake, record read and write buffers) and gives them back when it
+ * ends, while the connection keeps its small, long-lived state.  From the
+ * heap, those buffers leave holes between the long-lived pieces that malloc
+ * can rarely hand back, and an idle Gemini connection then costs twice
+ * what it holds.  Served from their own mappings, they go back to the
+ * system as soon as they are freed; a mapping costs two system calls,
+ * next to a handshake's elliptic-curve work.
+ */
+#define SERVER_MMAP_THRESHOLD	(8 * 1024)
+
+static void
+server_tune_malloc(void)
+{
+	if (mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD) != 1)
+		log_warn("cannot set malloc's mmap threshold");
+}
+
+/*
  * After a burst of connections, malloc keeps the memory they used in its
  * arenas (one per worker thread); once the server is quiet again it goes
  * back to the system, so that RSS stays flat over months.
@@ -544,6 +563,7 @@ server_new(const char *path, bool check_only)
 	struct store *store;
 	SSL_CTX *tls = NULL;
 
+	server_tune_malloc();
 	pthread_mutex_init(&s->gen_lock, NULL);
 	s->limits = limits_new();
 	s->config_path = xstrndup(path, strlen(path));
