@@ -58,8 +58,10 @@ tlsctx_ticket_mac(EVP_MAC_CTX *hctx, unsigned char *key)
 
 /*
  * OpenSSL's ticket callback: 1 to use the key, 2 to use it and send a
- * fresh ticket (made with an older key), 0 for a full handshake, -1 on
- * error.
+ * fresh ticket, 0 for a full handshake, -1 on error.  A resumed session
+ * always gets a fresh ticket: TLS 1.3 clients should use a ticket once
+ * (RFC 8446, C.4), and without a new one they could resume only every
+ * other connection.
  */
 static int
 tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
@@ -84,7 +86,7 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 			if (tlsctx_keys[i].set && memcmp(name,
 			    tlsctx_keys[i].name, sizeof(k->name)) == 0) {
 				k = &tlsctx_keys[i];
-				rc = i == 0 ? 1 : 2;
+				rc = 2;
 			}
 		if (k != NULL && (EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(),
 		    NULL, k->aes, iv) != 1 || tlsctx_ticket_mac(hctx,

@@ -163,6 +163,33 @@ def test_sighup_reload_keeps_old_content_when_broken(ctx):
         finish(server)
 
 
+def test_tls_resumption_across_workers(ctx):
+    """Tickets resume on any worker, and each resumption brings a fresh
+    ticket (TLS 1.3 clients use a ticket once)."""
+    server = start(ctx["binary"], extra="workers 4\n")
+    request = b"gemini://localhost:%d/\r\n" % server.gemini_port
+    try:
+        def fetch(*args):
+            r = subprocess.run(
+                ["openssl", "s_client", "-connect",
+                 "127.0.0.1:%d" % server.gemini_port, "-servername",
+                 "localhost", "-ign_eof"] + list(args), input=request,
+                capture_output=True, timeout=30)
+            assert b"\n20 text/gemini" in r.stdout, r.stdout[-500:]
+            return r.stdout
+        ticket = os.path.join(server.folder, "ticket0.pem")
+        assert b"New, TLSv1.3" in fetch("-sess_out", ticket)
+        # SO_REUSEPORT spreads the connections over the four workers.
+        for i in range(1, 9):
+            fresh = os.path.join(server.folder, "ticket%d.pem" % i)
+            out = fetch("-sess_in", ticket, "-sess_out", fresh)
+            assert b"Reused, TLSv1.3" in out, out[-800:]
+            assert os.path.exists(fresh), "no fresh ticket after resuming"
+            ticket = fresh
+    finally:
+        finish(server)
+
+
 def test_reload_swaps_certificate(ctx):
     server = start(ctx["binary"], extra="watch no\n")
     try:
