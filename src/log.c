@@ -22,13 +22,32 @@ static enum log_level log_level = LOG_LEVEL_INFO;
 static bool log_syslog;			/* error log to syslog */
 
 enum log_access_kind {
-	LOG_ACCESS_FD,			/* stderr or a file */
+	LOG_ACCESS_STDERR,
+	LOG_ACCESS_FILE,
 	LOG_ACCESS_SYSLOG,
 	LOG_ACCESS_OFF,
 };
-static enum log_access_kind log_access_kind = LOG_ACCESS_FD;
-static int log_access_fd = STDERR_FILENO;
+/* Read by the workers for every request, set by the main thread. */
+static _Atomic int log_access_kind = LOG_ACCESS_STDERR;
+/*
+ * The access-log file.  Once open, its descriptor number never changes
+ * and is never closed: reopening puts the new file behind the same number
+ * (dup3), so that a worker writing at that moment never writes to a
+ * closed, or worse a reused, descriptor.
+ */
+static _Atomic int log_access_file = -1;
 static char *log_access_path;		/* the file, to reopen */
+
+/*
+ * Lines for the access-log file, gathered per thread and written a buffer
+ * at a time: one write for many requests instead of one each.
+ */
+#define LOG_PENDING_MAX	16384
+static _Thread_local struct {
+	size_t	len;
+	char	data[LOG_PENDING_MAX];
+} log_pending;
+_Static_assert(LOG_ACCESS_MAX <= LOG_PENDING_MAX, "a line fits the buffer");
 
 static void
 log_open_syslog(void)
@@ -47,36 +66,93 @@ log_use_syslog(void)
 	log_syslog = true;
 }
 
+/* Opens path as the access-log file; -1 with the reason in err. */
+static int
+log_access_open_file(const char *path, struct buf *err)
+{
+	int fd, file = log_access_file;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (file == -1)
+		log_access_file = fd;
+	else {
+		if (dup3(fd, file, O_CLOEXEC) == -1) {
+			buf_printf(err, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int
 log_access_open(const char *dest, struct buf *err)
 {
-	int fd = -1;
+	bool file = strcmp(dest, "stderr") != 0 &&
+	    strcmp(dest, "syslog") != 0 && strcmp(dest, "off") != 0;
 
-	if (strcmp(dest, "stderr") != 0 && strcmp(dest, "syslog") != 0 &&
-	    strcmp(dest, "off") != 0) {
-		fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		    0640);
-		if (fd == -1) {
-			buf_printf(err, "%s: %s", dest, strerror(errno));
-			return -1;
-		}
-	}
-	if (log_access_fd != STDERR_FILENO)
-		close(log_access_fd);
+	/* This thread's lines belong to the old destination. */
+	log_access_flush();
+	if (file && log_access_open_file(dest, err) == -1)
+		return -1;
 	free(log_access_path);
 	log_access_path = NULL;
-	log_access_fd = STDERR_FILENO;
-	log_access_kind = LOG_ACCESS_FD;
-	if (strcmp(dest, "syslog") == 0) {
+	if (file) {
+		log_access_path = xstrndup(dest, strlen(dest));
+		log_access_kind = LOG_ACCESS_FILE;
+	} else if (strcmp(dest, "syslog") == 0) {
 		log_open_syslog();
 		log_access_kind = LOG_ACCESS_SYSLOG;
 	} else if (strcmp(dest, "off") == 0)
 		log_access_kind = LOG_ACCESS_OFF;
-	else if (fd != -1) {
-		log_access_fd = fd;
-		log_access_path = xstrndup(dest, strlen(dest));
-	}
+	else
+		log_access_kind = LOG_ACCESS_STDERR;
 	return 0;
+}
+
+void
+log_access_flush(void)
+{
+	int fd = log_access_file;
+
+	if (log_pending.len == 0)
+		return;
+	if (fd != -1 && write(fd, log_pending.data, log_pending.len) == -1) {
+		/* Nowhere left to say it. */
+	}
+	log_pending.len = 0;
+}
+
+/* Writes one whole access-log line (ending in a newline) where it goes. */
+static void
+log_access_write(const char *line, size_t len)
+{
+	int kind = log_access_kind;
+
+	switch (kind) {
+	case LOG_ACCESS_FILE:
+		if (log_pending.len + len > sizeof(log_pending.data))
+			log_access_flush();
+		memcpy(log_pending.data + log_pending.len, line, len);
+		log_pending.len += len;
+		break;
+	case LOG_ACCESS_SYSLOG:
+		syslog(LOG_INFO, "%.*s", (int)len - 1, line);
+		break;
+	case LOG_ACCESS_STDERR:
+		/* Seen at once: what "make run" shows as requests come. */
+		if (write(STDERR_FILENO, line, len) == -1) {
+			/* Nowhere left to say it. */
+		}
+		break;
+	default:
+		break;
+	}
 }
 
 void
@@ -305,10 +381,5 @@ log_access(const char *addr, const char *proto, const char *request,
 	n = snprintf(line + len, TAIL, "\" %d %llu %lu\n", status, bytes, ms);
 	if (n < 0 || n >= TAIL)
 		return;
-	len += (size_t)n;
-	if (log_access_kind == LOG_ACCESS_SYSLOG)
-		syslog(LOG_INFO, "%.*s", (int)len - 1, line);
-	else if (write(log_access_fd, line, len) == -1) {
-		/* Nowhere left to say it. */
-	}
+	log_access_write(line, len + (size_t)n);
 }

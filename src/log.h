@@ -27,6 +27,12 @@ void	log_use_syslog(void);
 int	log_access_open(const char *dest, struct buf *err);
 /* Reopens the access-log file (after logrotate moved it); SIGUSR1. */
 void	log_access_reopen(void);
+/*
+ * Lines bound for an access-log file are kept per thread and written when
+ * 16 KiB have gathered or when this is called: a thread that logs requests
+ * calls it at least every second and before it ends.
+ */
+void	log_access_flush(void);
 
 void	log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_error, with ": " and strerror(errno) appended. */

@@ -126,6 +126,18 @@ worker_stop_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(w->base);
 }
 
+/* Access-log lines wait at most this long in a worker's buffer. */
+static const struct timeval worker_flush_every = { 1, 0 };
+
+static void
+worker_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	log_access_flush();
+}
+
 struct worker *
 worker_new(struct server *server, unsigned id, struct buf *err)
 {
@@ -141,8 +153,10 @@ worker_new(struct server *server, unsigned id, struct buf *err)
 	w->resume_ev = evtimer_new(w->base, worker_resume_cb, w);
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->pause_ev = event_new(w->base, -1, 0, worker_pause_cb, w);
+	w->flush_ev = event_new(w->base, -1, EV_PERSIST, worker_flush_cb, w);
 	if (w->resume_ev == NULL || w->stop_ev == NULL ||
-	    w->pause_ev == NULL) {
+	    w->pause_ev == NULL || w->flush_ev == NULL ||
+	    event_add(w->flush_ev, &worker_flush_every) == -1) {
 		buf_adds(err, "cannot make events");
 		goto fail;
 	}
@@ -161,6 +175,7 @@ worker_main(void *arg)
 
 	if (event_base_dispatch(w->base) == -1)
 		log_error("worker %u: event loop failed", w->id);
+	log_access_flush();
 	server_worker_done(w->server);
 	return NULL;
 }
@@ -215,6 +230,7 @@ worker_free(struct worker *w)
 		pthread_join(w->thread, NULL);
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		conn_close(c, "server stopping");
+	log_access_flush();
 	for (size_t i = 0; i < w->nlisteners; i++)
 		listener_free(w->listeners[i]);
 	if (w->resume_ev != NULL)
@@ -223,6 +239,8 @@ worker_free(struct worker *w)
 		event_free(w->stop_ev);
 	if (w->pause_ev != NULL)
 		event_free(w->pause_ev);
+	if (w->flush_ev != NULL)
+		event_free(w->flush_ev);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	free(w);

@@ -33,6 +33,7 @@ struct worker {
 	struct event		*resume_ev;	/* try accepting again */
 	struct event		*stop_ev;	/* from the main thread */
 	struct event		*pause_ev;	/* the cap was reached */
+	struct event		*flush_ev;	/* access-log lines, each second */
 };
 
 /*

@@ -1,7 +1,10 @@
 /* test_log: access-log lines, written to a file and read back. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "log.h"
@@ -71,6 +74,55 @@ START_TEST(test_log_access_long_request)
 }
 END_TEST
 
+/* Whether the file holds needle (a missing file holds nothing). */
+static bool
+file_has(const char *path, const char *needle)
+{
+	struct stat st;
+	size_t len;
+	char *text;
+	bool has;
+
+	if (stat(path, &st) == -1 || st.st_size == 0)
+		return false;
+	text = test_read_file(path, &len);
+	has = strstr(text, needle) != NULL;
+	free(text);
+	return has;
+}
+
+START_TEST(test_log_access_file_buffered_and_reopened)
+{
+	char folder[] = "/tmp/capsuled-log-XXXXXX";
+	struct buf err = BUF_INIT, path = BUF_INIT, moved = BUF_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(folder));
+	buf_printf(&path, "%s/access.log", folder);
+	buf_printf(&moved, "%s/access.log.1", folder);
+	ck_assert_int_eq(log_access_open(path.data, &err), 0);
+	log_access("192.0.2.1", "gemini", "first", 20, 1, 1);
+	/* Gathered in this thread's buffer until a flush. */
+	ck_assert(!file_has(path.data, "\"first\""));
+	log_access_flush();
+	ck_assert(file_has(path.data, "\"first\" 20 1 1\n"));
+	/* logrotate moves the file, SIGUSR1 reopens it by name. */
+	ck_assert_int_eq(rename(path.data, moved.data), 0);
+	log_access_reopen();
+	log_access("192.0.2.1", "gemini", "second", 20, 1, 1);
+	log_access_flush();
+	ck_assert(file_has(path.data, "\"second\""));
+	ck_assert(!file_has(path.data, "\"first\""));
+	ck_assert(!file_has(moved.data, "\"second\""));
+	ck_assert_int_eq(log_access_open("off", &err), 0);
+	unlink(path.data);
+	unlink(moved.data);
+	rmdir(folder);
+	buf_release(&err);
+	buf_release(&path);
+	buf_release(&moved);
+}
+END_TEST
+
 Suite *
 log_test_suite(void)
 {
@@ -80,6 +132,7 @@ log_test_suite(void)
 	tcase_add_test(tc, test_log_access_line);
 	tcase_add_test(tc, test_log_access_escapes);
 	tcase_add_test(tc, test_log_access_long_request);
+	tcase_add_test(tc, test_log_access_file_buffered_and_reopened);
 	suite_add_tcase(s, tc);
 	return s;
 }
