@@ -428,9 +428,13 @@ server_count_fds(void)
 static void
 server_log_status(struct server *s)
 {
+	struct mallinfo2 heap = mallinfo2();
+
+	/* In use: what the heap holds for the program, mapped chunks too. */
 	log_info("status: %zu connections open, %d descriptors, %zu "
-	    "connections closed so far", server_conns(s), server_count_fds(),
-	    atomic_load(&s->nclosed));
+	    "connections closed so far, %zu KiB of heap in use",
+	    server_conns(s), server_count_fds(), atomic_load(&s->nclosed),
+	    (heap.uordblks + heap.hblkhd) / 1024);
 }
 
 static void

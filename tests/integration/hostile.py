@@ -89,7 +89,9 @@ def server_status(server):
         log = server.read_log()
         if log.count("status: ") > before:
             m = re.findall(r"status: (\d+) connections open, (-?\d+) "
-                           r"descriptors", log)[-1]
+                           r"descriptors.*, (\d+) KiB of heap in use",
+                           log)[-1]
+            server.heap_kib = int(m[2])
             return int(m[0]), int(m[1])
         time.sleep(0.05)
     raise AssertionError("no status line")

@@ -24,6 +24,17 @@ SLOW = {"test_g_slowloris_before_tls", "test_g_never_reads_big_file",
         "test_l_rate_limit_gemini"}
 
 
+def rss_parts(server):
+    """The server's RSS as anonymous and file-backed KiB."""
+    parts = {}
+    with open("/proc/%d/status" % server.proc.pid) as f:
+        for line in f:
+            key = line.split(":")[0]
+            if key in ("RssAnon", "RssFile"):
+                parts[key] = int(line.split()[1])
+    return parts.get("RssAnon", 0), parts.get("RssFile", 0)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -40,6 +51,9 @@ def main():
         fn(server)
     time.sleep(6)
     rss_start = hostile.rss(server)
+    hostile.server_status(server)
+    heap_start = server.heap_kib
+    parts_start = rss_parts(server)
     end = time.time() + seconds
     rng = random.Random(1)
     while time.time() < end:
@@ -59,6 +73,9 @@ def main():
         g.join()
     time.sleep(6)
     rss_end = hostile.rss(server)
+    hostile.server_status(server)
+    heap_end = server.heap_kib
+    parts_end = rss_parts(server)
     served = sum(g.ok for g in extra + [server.good])
     errors = sum(len(g.failures) for g in extra + [server.good])
     status = server.stop()
@@ -69,6 +86,10 @@ def main():
           "over the cases), %d KiB at the end (%+.1f%%)" % (rss_start,
                                                             rss_end,
                          100.0 * (rss_end - rss_start) / rss_start))
+    print("soak: heap in use %d KiB at the start, %d KiB at the end" % (
+        heap_start, heap_end))
+    print("soak: RSS anonymous/file-backed %d/%d KiB at the start, %d/%d "
+          "KiB at the end" % (parts_start + parts_end))
     ok = errors == 0 and hostile_failures == 0 and status == 0 and \
         rss_end <= rss_start * 1.10
     print("%d passed, %d failed" % (1 if ok else 0, 0 if ok else 1))
