@@ -86,6 +86,21 @@ def test_gemini_tls13_and_tls12(server):
         assert body.startswith(GEM_HEADER) and clean, version
 
 
+def test_gemini_tls13_prefers_aes128(server):
+    """The server's suite order wins over a client listing AES-256
+    first (OpenSSL's own default order)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    raw = socket.create_connection(("127.0.0.1", server.gemini_port),
+                                   timeout=5)
+    with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+        assert tls.cipher()[0] == "TLS_AES_128_GCM_SHA256", tls.cipher()
+        tls.sendall(url(server) + b"\r\n")
+        assert tls.recv(4096).startswith(b"20 "), "no answer"
+
+
 def test_gemini_refuses_tls11(server):
     warnings.simplefilter("ignore", DeprecationWarning)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
