@@ -100,6 +100,12 @@ class Server:
             "CAPSULED_WRAPPER") else 20)
         while time.time() < deadline:
             assert self.proc.poll() is None, self.read_log()
+            # The listeners take connections before the server has
+            # finished starting (the content watch comes later): ready is
+            # when it says it is serving.
+            if "capsuled serving " not in self.read_log():
+                time.sleep(0.05)
+                continue
             try:
                 socket.create_connection(
                     ("127.0.0.1", self.gemini_port), timeout=1).close()
