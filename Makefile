@@ -194,7 +194,7 @@ $(BUILD)/bench/loadgen: tests/bench/loadgen.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
-$(BUILD)/bench/floor: tests/bench/floor.c
+$(BUILD)/bench/floor: tests/bench/floor.c src/tlsctx.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 

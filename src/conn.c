@@ -66,7 +66,7 @@ static void	conn_format_addr(struct conn *, const struct sockaddr *,
 static void	conn_keep_request(struct conn *, const char *, size_t);
 static bool	conn_gopher_fast(struct conn *);
 static bool	conn_gopher_partial(struct conn *, const char *, size_t);
-static void	conn_too_long(struct conn *);
+static void	conn_too_long(struct conn *, const char *);
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
@@ -145,16 +145,13 @@ static bool
 conn_within_limits(struct conn *c)
 {
 	const struct config *cfg = c->gen->config;
-	struct timespec ts;
 	unsigned retry = 5;
 	char seconds[16];
 
 	if (c->exempt)
 		return true;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (!c->over && limits_request(server_limits(c->worker->server),
-	    c->addr, cfg->rate_per_address, (double)ts.tv_sec +
-	    (double)ts.tv_nsec / 1e9, &retry))
+	    c->addr, cfg->rate_per_address, limits_now(), &retry))
 		return true;
 	snprintf(seconds, sizeof(seconds), "%u", retry);
 	if (c->gemini)
@@ -390,6 +387,16 @@ conn_stream_more(struct conn *c)
 	return 1;
 }
 
+/* A request came (or failed): the deadline is over, the snapshot held. */
+static void
+conn_begin_answer(struct conn *c)
+{
+	c->answered = true;
+	if (c->deadline_ev != NULL)
+		evtimer_del(c->deadline_ev);
+	c->store = store_ref(c->gen->store);
+}
+
 /* Decides the reply to a request line (len bytes, room for a NUL). */
 static void
 conn_decide(struct conn *c, char *line, size_t len)
@@ -397,10 +404,7 @@ conn_decide(struct conn *c, char *line, size_t len)
 	const struct config *cfg = c->gen->config;
 	const char *why;
 
-	c->answered = true;
-	if (c->deadline_ev != NULL)
-		evtimer_del(c->deadline_ev);
-	c->store = store_ref(c->gen->store);
+	conn_begin_answer(c);
 	if (!conn_within_limits(c))
 		return;
 	if (c->gemini) {
@@ -458,14 +462,14 @@ conn_gopher_fast(struct conn *c)
 	n = recv(c->fd, line, sizeof(line) - 1, MSG_DONTWAIT);
 	if (n <= 0)
 		return false;
-	if ((nl = memchr(line, '\n', (size_t)n)) == NULL)
-		return conn_gopher_partial(c, line, (size_t)n);
-	len = (size_t)(nl - line);
+	nl = memchr(line, '\n', (size_t)n);
+	len = nl != NULL ? (size_t)(nl - line) : (size_t)n;
 	if (len > CONN_MAX_LINE + 1) {
-		conn_keep_request(c, line, 64);
-		conn_too_long(c);
+		conn_too_long(c, line);
 		return true;
 	}
+	if (nl == NULL)
+		return conn_gopher_partial(c, line, len);
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	conn_keep_request(c, line, len);
@@ -497,8 +501,9 @@ conn_gopher_fast(struct conn *c)
 }
 
 /*
- * The first read brought len bytes but no end of line: they go into the
- * input of the connection's bufferevent, which reads the rest.
+ * The first read brought len bytes (not too many) but no end of line:
+ * they go into the input of the connection's bufferevent, which reads the
+ * rest.
  */
 static bool
 conn_gopher_partial(struct conn *c, const char *bytes, size_t len)
@@ -516,15 +521,8 @@ conn_gopher_partial(struct conn *c, const char *bytes, size_t len)
 	evbuffer_unfreeze(in, 0);
 	added = evbuffer_add(in, bytes, len);
 	evbuffer_freeze(in, 0);
-	if (added == -1) {
+	if (added == -1)
 		conn_close(c, "out of memory");
-		return true;
-	}
-	if (len > CONN_MAX_LINE + 1) {
-		bufferevent_disable(c->bev, EV_READ);
-		conn_keep_request(c, bytes, 64);
-		conn_too_long(c);
-	}
 	return true;
 }
 
@@ -541,13 +539,13 @@ conn_keep_request(struct conn *c, const char *line, size_t len)
 	c->request = xstrndup(line, len);
 }
 
+/* Answers a request line over the limit; start holds its first 64 bytes,
+ * kept for the access log. */
 static void
-conn_too_long(struct conn *c)
+conn_too_long(struct conn *c, const char *start)
 {
-	c->answered = true;
-	if (c->deadline_ev != NULL)
-		evtimer_del(c->deadline_ev);
-	c->store = store_ref(c->gen->store);
+	conn_keep_request(c, start, 64);
+	conn_begin_answer(c);
 	if (c->gemini)
 		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
 		    "request longer than 1024 bytes");
@@ -570,9 +568,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	if (eol.pos == -1) {
 		if (evbuffer_get_length(in) > CONN_MAX_LINE + 1) {
 			bufferevent_disable(bev, EV_READ);
-			conn_keep_request(c, (const char *)evbuffer_pullup(in,
-			    64), 64);
-			conn_too_long(c);
+			conn_too_long(c, (const char *)evbuffer_pullup(in, 64));
 		}
 		return;
 	}
@@ -580,8 +576,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	bufferevent_disable(bev, EV_READ);
 	len = (size_t)eol.pos;
 	if (len > CONN_MAX_LINE + 1) {
-		conn_keep_request(c, (const char *)evbuffer_pullup(in, 64), 64);
-		conn_too_long(c);
+		conn_too_long(c, (const char *)evbuffer_pullup(in, 64));
 		return;
 	}
 	evbuffer_remove(in, line, len + 1);

@@ -71,6 +71,15 @@ limits_slot(struct limits_entry *slots, unsigned cap, const char *addr)
 	return &slots[i];
 }
 
+/* Whether an entry is still worth keeping: open connections, or seen of
+ * late. */
+static bool
+limits_live(const struct limits_entry *e, double now)
+{
+	return e->used && (e->conns > 0 ||
+	    now - e->last < LIMITS_FORGET_SECONDS);
+}
+
 /* Rebuilds the table without forgotten addresses, larger if need be. */
 static void
 limits_rebuild(struct limits *l, double now)
@@ -79,17 +88,14 @@ limits_rebuild(struct limits *l, double now)
 	struct limits_entry *fresh;
 
 	for (unsigned i = 0; i < l->cap; i++)
-		if (l->slots[i].used && (l->slots[i].conns > 0 ||
-		    now - l->slots[i].last < LIMITS_FORGET_SECONDS))
-			live++;
+		live += limits_live(&l->slots[i], now);
 	while (live * 2 >= cap)
 		cap *= 2;
 	fresh = xcalloc(cap, sizeof(*fresh));
 	for (unsigned i = 0; i < l->cap; i++) {
 		struct limits_entry *e = &l->slots[i];
 
-		if (e->used && (e->conns > 0 ||
-		    now - e->last < LIMITS_FORGET_SECONDS))
+		if (limits_live(e, now))
 			*limits_slot(fresh, cap, e->addr) = *e;
 	}
 	free(l->slots);
@@ -119,8 +125,8 @@ limits_get(struct limits *l, const char *addr, double now)
 	return e;
 }
 
-static double
-limits_clock(void)
+double
+limits_now(void)
 {
 	struct timespec ts;
 
@@ -135,7 +141,7 @@ limits_conn_open(struct limits *l, const char *addr, unsigned max)
 	bool ok;
 
 	pthread_mutex_lock(&l->lock);
-	e = limits_get(l, addr, limits_clock());
+	e = limits_get(l, addr, limits_now());
 	if ((ok = e->conns < max))
 		e->conns++;
 	pthread_mutex_unlock(&l->lock);

@@ -24,6 +24,8 @@ void		 limits_conn_close(struct limits *l, const char *addr);
  */
 bool		 limits_request(struct limits *l, const char *addr,
 		    unsigned rate, double now, unsigned *retry);
+/* The monotonic clock in seconds, as limits_request() takes it. */
+double		 limits_now(void);
 /* How many addresses the table tracks (for tests). */
 unsigned	 limits_tracked(struct limits *l);
 

@@ -115,16 +115,23 @@ log_access_open(const char *dest, struct buf *err)
 	return 0;
 }
 
+/* Writes whole lines at once, so that threads and processes sharing the
+ * file never interleave. */
+static void
+log_write_all(int fd, const char *data, size_t len)
+{
+	if (write(fd, data, len) == -1) {
+		/* Nowhere left to say it. */
+	}
+}
+
 void
 log_access_flush(void)
 {
 	int fd = log_access_file;
 
-	if (log_pending.len == 0)
-		return;
-	if (fd != -1 && write(fd, log_pending.data, log_pending.len) == -1) {
-		/* Nowhere left to say it. */
-	}
+	if (log_pending.len > 0 && fd != -1)
+		log_write_all(fd, log_pending.data, log_pending.len);
 	log_pending.len = 0;
 }
 
@@ -146,9 +153,7 @@ log_access_write(const char *line, size_t len)
 		break;
 	case LOG_ACCESS_STDERR:
 		/* Seen at once: what "make run" shows as requests come. */
-		if (write(STDERR_FILENO, line, len) == -1) {
-			/* Nowhere left to say it. */
-		}
+		log_write_all(STDERR_FILENO, line, len);
 		break;
 	default:
 		break;
@@ -220,22 +225,13 @@ log_time(struct buf *b)
 	buf_add(b, stamp, log_stamp(stamp));
 }
 
-/* Writes the whole line at once, so that threads and processes sharing
- * the file never interleave. */
-static void
-log_write_fd(int fd, struct buf *b)
-{
-	buf_addc(b, '\n');
-	if (write(fd, b->data, b->len) == -1) {
-		/* Nowhere left to say it. */
-	}
-	buf_release(b);
-}
-
+/* Ends the message's line and writes it to stderr. */
 static void
 log_write(struct buf *b)
 {
-	log_write_fd(STDERR_FILENO, b);
+	buf_addc(b, '\n');
+	log_write_all(STDERR_FILENO, b->data, b->len);
+	buf_release(b);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -531,6 +532,38 @@ server_probe_ports(const struct config *cfg)
 	buf_release(&err);
 }
 
+/* Descriptor numbers whose records are made at start, at most. */
+#define SERVER_FD_MAP_MAX	8192
+
+/*
+ * libevent keeps a small record for each descriptor number a loop has
+ * watched, made the first time and kept until the loop ends.  Made one by
+ * one as connections come, amid their much larger TLS state, those records
+ * pin heap pages that would otherwise go back to the system once the
+ * connections close, and each worker met new numbers round after round of
+ * 2 000 connections.  So every loop makes them at start, together, for
+ * every number up to the connection cap: eventfds take those numbers, each
+ * worker watches them once, and they are closed.  Best effort: a number
+ * not made now is made when first used, as before.
+ */
+static void
+server_meet_fds(struct server *s, unsigned max_conns)
+{
+	int upto = (int)(max_conns < SERVER_FD_MAP_MAX ? max_conns :
+	    SERVER_FD_MAP_MAX) + 64;
+	int *fds = xcalloc((size_t)upto, sizeof(*fds));
+	int n = 0, fd = -1;
+
+	while (n < upto && fd < upto &&
+	    (fd = eventfd(0, EFD_CLOEXEC)) != -1)
+		fds[n++] = fd;
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_meet_fds(s->workers[i], fds, (size_t)n);
+	while (n > 0)
+		close(fds[--n]);
+	free(fds);
+}
+
 static void
 server_start_workers(struct server *s)
 {
@@ -552,6 +585,7 @@ server_start_workers(struct server *s)
 		s->nworkers++;
 	}
 	buf_release(&err);
+	server_meet_fds(s, cfg->max_connections);
 }
 
 struct server *

@@ -105,15 +105,6 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
-/*
- * TLS 1.3 suites, in the server's order.  AES-128-GCM first: as strong as
- * a capsule needs, and its SHA-256 key schedule (some thirty HMACs per
- * handshake) runs on the CPU's SHA extensions where SHA-384 does not.
- */
-#define TLSCTX_CIPHERS_13 \
-	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:" \
-	"TLS_AES_256_GCM_SHA384"
-
 void
 tlsctx_drain_errors(struct buf *err)
 {

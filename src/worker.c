@@ -4,8 +4,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/eventfd.h>
 
 #include "conn.h"
 #include "gen.h"
@@ -165,9 +163,6 @@ worker_new_base(void)
 	return base;
 }
 
-/* Descriptor numbers whose records are made at start, at most. */
-#define WORKER_FD_MAP_MAX	8192
-
 static void
 worker_noop_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -176,48 +171,25 @@ worker_noop_cb(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 }
 
-/*
- * libevent keeps a small record for each descriptor number a loop has
- * watched, made the first time and kept until the loop ends.  Made one by
- * one as connections come, amid their much larger TLS state, those records
- * pin heap pages that would otherwise go back to the system once the
- * connections close: with two workers, RSS crept up by some 3 MB over
- * rounds of 2 000 connections before every worker had met every number.
- * So each loop makes them at start, together, for every number up to the
- * connection cap: it watches (and at once stops watching) eventfds that
- * take those numbers, then closes them.  Best effort: a number not made
- * now is made when first used, as before.
- */
-static void
-worker_make_fd_map(struct event_base *base, unsigned max_conns)
+void
+worker_meet_fds(struct worker *w, const int *fds, size_t n)
 {
-	int upto = (int)(max_conns < WORKER_FD_MAP_MAX ? max_conns :
-	    WORKER_FD_MAP_MAX) + 64;
-	int *fds = xcalloc((size_t)upto, sizeof(*fds));
-	int n = 0, fd = -1;
 	struct event *ev;
 
-	while (n < upto && (fd = eventfd(0, EFD_CLOEXEC)) != -1) {
-		fds[n++] = fd;
-		if ((ev = event_new(base, fd, EV_READ, worker_noop_cb,
-		    NULL)) != NULL) {
-			if (event_add(ev, NULL) == 0)
-				event_del(ev);
-			event_free(ev);
-		}
-		if (fd >= upto)
-			break;
+	for (size_t i = 0; i < n; i++) {
+		if ((ev = event_new(w->base, fds[i], EV_READ, worker_noop_cb,
+		    NULL)) == NULL)
+			continue;
+		if (event_add(ev, NULL) == 0)
+			event_del(ev);
+		event_free(ev);
 	}
-	while (n > 0)
-		close(fds[--n]);
-	free(fds);
 }
 
 struct worker *
 worker_new(struct server *server, unsigned id, struct buf *err)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
-	struct gen *g;
 
 	w->server = server;
 	w->id = id;
@@ -226,9 +198,6 @@ worker_new(struct server *server, unsigned id, struct buf *err)
 		buf_adds(err, "cannot make an event loop");
 		goto fail;
 	}
-	g = server_gen(server);
-	worker_make_fd_map(w->base, g->config->max_connections);
-	gen_unref(g);
 	w->resume_ev = evtimer_new(w->base, worker_resume_cb, w);
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->pause_ev = event_new(w->base, -1, 0, worker_pause_cb, w);

@@ -42,6 +42,12 @@ struct worker {
  */
 struct worker	*worker_new(struct server *server, unsigned id,
 		    struct buf *err);
+/*
+ * Has the worker's loop watch, and at once stop watching, each of the n
+ * descriptors, so that libevent makes its record for those numbers now
+ * (see server_meet_fds()).  Before the worker starts.
+ */
+void		 worker_meet_fds(struct worker *w, const int *fds, size_t n);
 /* Runs the worker's loop in a new thread; 0 or -1. */
 int		 worker_start(struct worker *w);
 /* From any thread: stop accepting, finish the answers in flight, end. */

@@ -18,6 +18,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "tlsctx.h"
+
 static char answer[1 << 20];
 static size_t answer_len;
 
@@ -102,8 +104,7 @@ main(int argc, char **argv)
 		 * cryptography and only the servers' own work differs. */
 		SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 		SSL_CTX_set_num_tickets(ctx, 1);
-		if (SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:"
-		    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384") != 1) {
+		if (SSL_CTX_set_ciphersuites(ctx, TLSCTX_CIPHERS_13) != 1) {
 			fprintf(stderr, "floor: cannot set the TLS suites\n");
 			return 1;
 		}
