@@ -147,7 +147,8 @@ server_tune_malloc(void)
 /*
  * After a burst of connections, malloc keeps the memory they used in its
  * arenas (one per worker thread); once the server is quiet again it goes
- * back to the system, so that RSS stays flat over months.
+ * back to the system, so that RSS stays flat over months.  The workers
+ * move to fresh threads first: see worker_renew().
  */
 static void
 server_trim_cb(evutil_socket_t fd, short what, void *arg)
@@ -163,6 +164,8 @@ server_trim_cb(evutil_socket_t fd, short what, void *arg)
 	    SERVER_TRIM_CLOSED && server_conns(s) > 0))
 		return;
 	s->nclosed_trimmed = closed;
+	for (unsigned i = 0; i < s->nworkers && !s->stopping; i++)
+		(void)worker_renew(s->workers[i]);
 	malloc_trim(0);
 }
 

@@ -126,6 +126,18 @@ worker_stop_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(w->base);
 }
 
+/* Runs in the worker's thread when the main thread renews it. */
+static void
+worker_retire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	w->retiring = true;
+	event_base_loopbreak(w->base);
+}
+
 /* Access-log lines wait at most this long in a worker's buffer. */
 static const struct timeval worker_flush_every = { 1, 0 };
 
@@ -202,8 +214,10 @@ worker_new(struct server *server, unsigned id, struct buf *err)
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->pause_ev = event_new(w->base, -1, 0, worker_pause_cb, w);
 	w->flush_ev = event_new(w->base, -1, EV_PERSIST, worker_flush_cb, w);
+	w->retire_ev = event_new(w->base, -1, 0, worker_retire_cb, w);
 	if (w->resume_ev == NULL || w->stop_ev == NULL ||
 	    w->pause_ev == NULL || w->flush_ev == NULL ||
+	    w->retire_ev == NULL ||
 	    event_add(w->flush_ev, &worker_flush_every) == -1) {
 		buf_adds(err, "cannot make events");
 		goto fail;
@@ -224,7 +238,8 @@ worker_main(void *arg)
 	if (event_base_dispatch(w->base) == -1)
 		log_error("worker %u: event loop failed", w->id);
 	log_access_flush();
-	server_worker_done(w->server);
+	if (!w->retiring)
+		server_worker_done(w->server);
 	return NULL;
 }
 
@@ -243,6 +258,52 @@ worker_start(struct worker *w)
 		return -1;
 	w->started = true;
 	return 0;
+}
+
+/* With no thread running the loop: closes connections and listeners. */
+static void
+worker_close_all(struct worker *w, const char *why)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		conn_close(c, why);
+	log_access_flush();
+	for (size_t i = 0; i < w->nlisteners; i++)
+		listener_free(w->listeners[i]);
+	w->nlisteners = 0;
+}
+
+/*
+ * glibc gives each thread a cache of recently freed small blocks, and
+ * keeps them as in use.  After a burst of connections they lie scattered
+ * over the pages the burst used, one or two per page, and no trim can
+ * give those pages back: RSS creeps up burst after burst.  Only the end
+ * of a thread empties its cache into the heap.  The old thread ends
+ * before the new one starts, so that the new one takes over its malloc
+ * arena instead of making another.
+ */
+int
+worker_renew(struct worker *w)
+{
+	if (!w->started)
+		return -1;
+	event_active(w->retire_ev, EV_TIMEOUT, 0);
+	pthread_join(w->thread, NULL);
+	w->started = false;
+	if (!w->retiring)
+		return -1;	/* the loop ended by itself, and said so */
+	w->retiring = false;
+	if (worker_start(w) == 0)
+		return 0;
+	/* No thread runs the loop: its clients would wait for nothing.
+	 * Close them and the listeners, which leaves the others' SO_REUSEPORT
+	 * sockets to take the new clients, and count the worker as ended. */
+	log_error("worker %u: cannot start a thread, closing its "
+	    "connections and listeners", w->id);
+	worker_close_all(w, "worker ended");
+	server_worker_done(w->server);
+	return -1;
 }
 
 void
@@ -270,17 +331,11 @@ worker_add_listener(struct worker *w, struct listener *l)
 void
 worker_free(struct worker *w)
 {
-	struct conn *c;
-
 	if (w == NULL)
 		return;
 	if (w->started)
 		pthread_join(w->thread, NULL);
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
-		conn_close(c, "server stopping");
-	log_access_flush();
-	for (size_t i = 0; i < w->nlisteners; i++)
-		listener_free(w->listeners[i]);
+	worker_close_all(w, "server stopping");
 	if (w->resume_ev != NULL)
 		event_free(w->resume_ev);
 	if (w->stop_ev != NULL)
@@ -289,6 +344,8 @@ worker_free(struct worker *w)
 		event_free(w->pause_ev);
 	if (w->flush_ev != NULL)
 		event_free(w->flush_ev);
+	if (w->retire_ev != NULL)
+		event_free(w->retire_ev);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	free(w);

@@ -30,10 +30,12 @@ struct worker {
 	size_t			 nconns;	/* this worker's */
 	bool			 paused;	/* accepting stopped */
 	bool			 stopping;
+	bool			 retiring;	/* the thread ends, not the loop */
 	struct event		*resume_ev;	/* try accepting again */
 	struct event		*stop_ev;	/* from the main thread */
 	struct event		*pause_ev;	/* the cap was reached */
 	struct event		*flush_ev;	/* access-log lines, each second */
+	struct event		*retire_ev;	/* from the main thread */
 };
 
 /*
@@ -50,6 +52,13 @@ struct worker	*worker_new(struct server *server, unsigned id,
 void		 worker_meet_fds(struct worker *w, const int *fds, size_t n);
 /* Runs the worker's loop in a new thread; 0 or -1. */
 int		 worker_start(struct worker *w);
+/*
+ * From the main thread, while the server is not stopping: moves the
+ * worker's loop, its listeners and connections to a new thread, so that
+ * the memory the old thread's malloc cache held goes back to the heap.
+ * Returns 0, or -1 when the loop had ended or no thread could be made.
+ */
+int		 worker_renew(struct worker *w);
 /* From any thread: stop accepting, finish the answers in flight, end. */
 void		 worker_stop(struct worker *w);
 /* From any thread: end the loop now, answers in flight or not. */

@@ -5,6 +5,7 @@ import pwd
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import threading
@@ -186,6 +187,49 @@ def test_tls_resumption_across_workers(ctx):
             assert b"Reused, TLSv1.3" in out, out[-800:]
             assert os.path.exists(fresh), "no fresh ticket after resuming"
             ticket = fresh
+    finally:
+        finish(server)
+
+
+def worker_threads(server):
+    """The ids of the server's threads other than the main one."""
+    tasks = set(os.listdir("/proc/%d/task" % server.proc.pid))
+    tasks.discard(str(server.proc.pid))
+    return tasks
+
+
+def test_workers_renewed_after_burst_keep_connections(ctx):
+    """After a burst, once the server is quiet again, each worker's loop
+    moves to a fresh thread (whose end empties malloc's per-thread cache);
+    connections open at that moment go on on the new threads."""
+    server = start(ctx["binary"], extra="workers 2\nread_timeout 120\n")
+    try:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+        held_gemini = tls.wrap_socket(socket.create_connection(
+            ("127.0.0.1", server.gemini_port), timeout=60),
+            server_hostname="localhost")
+        held_gopher = socket.create_connection(
+            ("127.0.0.1", server.gopher_port), timeout=60)
+        held_gopher.sendall(b"/files/no")  # a bufferevent holds half a line
+        before = worker_threads(server)
+        assert len(before) >= 2, before
+        # A burst of 1 000 connections closed makes renewing worth it
+        # even with the two held connections open.
+        for _ in range(1000):
+            assert server.gopher(b"\r\n").endswith(b".\r\n")
+        assert wait_for(lambda: not (worker_threads(server) & before),
+                        timeout=60), (before, worker_threads(server))
+        held_gemini.sendall(b"gemini://localhost/\r\n")
+        answer = capsule.read_all(held_gemini)
+        assert answer.startswith(b"20 text/gemini"), answer[:200]
+        held_gopher.sendall(b"tes.txt\r\n")
+        answer = capsule.read_all(held_gopher)
+        assert answer.startswith(b"plain notes"), answer[:200]
+        held_gemini.close()
+        held_gopher.close()
+        assert front(server).startswith(b"20 text/gemini")
     finally:
         finish(server)
 
