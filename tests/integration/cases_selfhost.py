@@ -71,6 +71,51 @@ def test_version_help_and_exit_statuses(ctx):
         finish(server)
 
 
+def test_every_setting_documented_and_example_valid(ctx):
+    """capsuled.conf(5) and the example config name every setting the
+    parser takes, and the example, uncommented, is a valid config."""
+    import re
+    with open(os.path.join(ROOT, "src", "config.c")) as f:
+        source = f.read()
+    parsed = set(re.findall(r'strcmp\(key, "(\w+)"\)', source)) | \
+        set(re.findall(r'\{ "(\w+)", &c->', source))
+    with open(os.path.join(ROOT, "etc", "capsuled.conf.5")) as f:
+        man = set()
+        for line in f:
+            if line.startswith(".It Ic "):
+                man |= set(re.findall(r"Ic (\w+)", line))
+    with open(os.path.join(ROOT, "etc", "capsuled.conf")) as f:
+        example = [line[1:] for line in f
+                   if re.match(r"#\w+ \S", line)]
+    keys = set(line.split()[0] for line in example)
+    assert len(parsed) > 20, parsed
+    assert man == parsed, (man ^ parsed)
+    assert keys == parsed, (keys ^ parsed)
+    folder = capsule.tempdir()
+    try:
+        content = capsule.make_content(folder)
+        cert, key = capsule.make_cert(folder)
+        conf = os.path.join(folder, "example.conf")
+        paths = {"content": content, "cert": cert, "key": key}
+        with open(conf, "w") as f:
+            for line in example:
+                name = line.split()[0]
+                if name in ("user", "group", "chroot"):
+                    continue  # the test does not run as that user
+                f.write("%s %s\n" % (name, paths[name]) if name in paths
+                        else line)
+        r = subprocess.run([ctx["binary"], "-n", "-f", conf],
+                           capture_output=True, timeout=60)
+        assert r.returncode == 0, r
+        with open(conf, "a") as f:
+            f.write("workers_per_cpu 2\n")
+        r = subprocess.run([ctx["binary"], "-n", "-f", conf],
+                           capture_output=True, timeout=60)
+        assert r.returncode == 2 and b"unknown setting" in r.stderr, r
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_drops_root_for_user(ctx):
     if os.geteuid() != 0:
         print("skipped: dropping privileges needs root")
