@@ -48,7 +48,8 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
-		   render_gopher log config store gopher gemini proxy search nav limit
+		   render_gopher log config store gopher gemini proxy search nav limit \
+		   heap
 SERVER_SRCS	:= main server worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)

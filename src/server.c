@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "config.h"
 #include "gen.h"
+#include "heap.h"
 #include "limit.h"
 #include "listener.h"
 #include "log.h"
@@ -126,25 +126,6 @@ server_conn_closed(struct server *s)
 #define SERVER_TRIM_QUIET	64
 
 /*
- * Each TLS handshake borrows some 60 KB of large buffers (OpenSSL's
- * handshake, record read and write buffers) and gives them back when it
- * ends, while the connection keeps its small, long-lived state.  From the
- * heap, those buffers leave holes between the long-lived pieces that malloc
- * can rarely hand back, and an idle Gemini connection then costs twice
- * what it holds.  Served from their own mappings, they go back to the
- * system as soon as they are freed; a mapping costs two system calls,
- * next to a handshake's elliptic-curve work.
- */
-#define SERVER_MMAP_THRESHOLD	(8 * 1024)
-
-static void
-server_tune_malloc(void)
-{
-	if (mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD) != 1)
-		log_warn("cannot set malloc's mmap threshold");
-}
-
-/*
  * After a burst of connections, malloc keeps the memory they used in its
  * arenas (one per worker thread); once the server is quiet again it goes
  * back to the system, so that RSS stays flat over months.  The workers
@@ -166,7 +147,7 @@ server_trim_cb(evutil_socket_t fd, short what, void *arg)
 	s->nclosed_trimmed = closed;
 	for (unsigned i = 0; i < s->nworkers && !s->stopping; i++)
 		(void)worker_renew(s->workers[i]);
-	malloc_trim(0);
+	heap_trim();
 }
 
 struct limits *
@@ -432,13 +413,10 @@ server_count_fds(void)
 static void
 server_log_status(struct server *s)
 {
-	struct mallinfo2 heap = mallinfo2();
-
-	/* In use: what the heap holds for the program, mapped chunks too. */
 	log_info("status: %zu connections open, %d descriptors, %zu "
 	    "connections closed so far, %zu KiB of heap in use",
 	    server_conns(s), server_count_fds(), atomic_load(&s->nclosed),
-	    (heap.uordblks + heap.hblkhd) / 1024);
+	    heap_in_use_kib());
 }
 
 static void
@@ -536,7 +514,7 @@ server_probe_ports(const struct config *cfg)
 }
 
 /* Descriptor numbers whose records are made at start, at most. */
-#define SERVER_FD_MAP_MAX	8192
+#define SERVER_FD_MAP_MAX	16384
 
 /*
  * libevent keeps a small record for each descriptor number a loop has
@@ -545,14 +523,17 @@ server_probe_ports(const struct config *cfg)
  * pin heap pages that would otherwise go back to the system once the
  * connections close, and each worker met new numbers round after round of
  * 2 000 connections.  So every loop makes them at start, together, for
- * every number up to the connection cap: eventfds take those numbers, each
- * worker watches them once, and they are closed.  Best effort: a number
- * not made now is made when first used, as before.
+ * every number a connection may take: eventfds take those numbers, each
+ * worker watches them once, and they are closed.  That is twice the
+ * connection cap: a closed connection leaves the count at once, but
+ * libevent closes its descriptor a loop pass later, so in a burst new
+ * connections take numbers past the cap.  Best effort: a number not made
+ * now is made when first used, as before.
  */
 static void
 server_meet_fds(struct server *s, unsigned max_conns)
 {
-	int upto = (int)(max_conns < SERVER_FD_MAP_MAX ? max_conns :
+	int upto = (int)(max_conns < SERVER_FD_MAP_MAX / 2 ? 2 * max_conns :
 	    SERVER_FD_MAP_MAX) + 64;
 	int *fds = xcalloc((size_t)upto, sizeof(*fds));
 	int n = 0, fd = -1;
@@ -604,7 +585,7 @@ server_new(const char *path, bool check_only)
 	struct store *store;
 	SSL_CTX *tls = NULL;
 
-	server_tune_malloc();
+	heap_tune();
 	pthread_mutex_init(&s->gen_lock, NULL);
 	s->limits = limits_new();
 	s->config_path = xstrndup(path, strlen(path));

@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "gen.h"
+#include "heap.h"
 #include "listener.h"
 #include "log.h"
 #include "server.h"
@@ -235,6 +236,9 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+	/* A renewed worker: its arena's free top goes back first. */
+	if (w->renewed)
+		heap_trim_own_arena();
 	if (event_base_dispatch(w->base) == -1)
 		log_error("worker %u: event loop failed", w->id);
 	log_access_flush();
@@ -294,6 +298,7 @@ worker_renew(struct worker *w)
 	if (!w->retiring)
 		return -1;	/* the loop ended by itself, and said so */
 	w->retiring = false;
+	w->renewed = true;
 	if (worker_start(w) == 0)
 		return 0;
 	/* No thread runs the loop: its clients would wait for nothing.

@@ -31,6 +31,7 @@ struct worker {
 	bool			 paused;	/* accepting stopped */
 	bool			 stopping;
 	bool			 retiring;	/* the thread ends, not the loop */
+	bool			 renewed;	/* runs on a later thread */
 	struct event		*resume_ev;	/* try accepting again */
 	struct event		*stop_ev;	/* from the main thread */
 	struct event		*pause_ev;	/* the cap was reached */

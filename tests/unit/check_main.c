@@ -44,6 +44,7 @@ main(void)
 	srunner_add_suite(sr, nav_test_suite());
 	srunner_add_suite(sr, proxy_test_suite());
 	srunner_add_suite(sr, limit_test_suite());
+	srunner_add_suite(sr, heap_test_suite());
 	srunner_add_suite(sr, log_test_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

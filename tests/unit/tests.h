@@ -21,6 +21,7 @@ Suite	*nav_test_suite(void);
 Suite	*proxy_test_suite(void);
 Suite	*limit_test_suite(void);
 Suite	*log_test_suite(void);
+Suite	*heap_test_suite(void);
 
 /* Reads a whole file; the caller frees the result.  Fails the test when
  * the file cannot be read. */
