@@ -45,15 +45,15 @@ heap_trim(void)
  * the end) of the main arena only.  A worker's arena, once a burst is
  * over and all of it is free, is one big top, resident to the last page.
  * glibc shrinks that top when a large block next to it is freed, so the
- * thread borrows one and gives it back.  volatile: the compiler may not
- * drop the pair.
+ * thread borrows one and gives it back; asking for the block merges the
+ * arena's small free blocks first, as malloc_trim() would.  volatile: the
+ * compiler may not drop the pair.
  */
 void
 heap_trim_own_arena(void)
 {
 	void *volatile block;
 
-	malloc_trim(0);
 	if ((block = malloc(HEAP_NUDGE_SIZE)) != NULL)
 		free(block);
 }
