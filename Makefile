@@ -28,6 +28,7 @@ PKG_LIBS	= $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 CHECK_CFLAGS	= $(eval CHECK_CFLAGS := $$(shell pkg-config --cflags check))$(CHECK_CFLAGS)
 CHECK_LIBS	= $(eval CHECK_LIBS := $$(shell pkg-config --libs check))$(CHECK_LIBS)
 CMARK_LIBS	= $(eval CMARK_LIBS := $$(shell pkg-config --libs libcmark))$(CMARK_LIBS)
+SSL_LIBS	= $(eval SSL_LIBS := $$(shell pkg-config --libs openssl))$(SSL_LIBS)
 
 WARNINGS	:= -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wpointer-arith -Wcast-qual \
@@ -55,6 +56,9 @@ PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 UNIT_OBJS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
+# The one server module the unit tests take too: the TLS context needs
+# OpenSSL, not libevent, and its suite drives it through memory BIOs.
+UNIT_TLS_OBJS	:= $(BUILD)/obj/tlsctx.o
 
 BIN		:= $(BUILD)/capsuled
 LIBPURE		:= $(BUILD)/libcapsule.a
@@ -98,9 +102,9 @@ $(LIBPURE): $(PURE_OBJS)
 $(BIN): $(SERVER_OBJS) $(LIBPURE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(SERVER_OBJS) $(LIBPURE) $(PKG_LIBS) -lpthread
 
-$(UNIT_BIN): $(UNIT_OBJS) $(LIBPURE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBPURE) $(CMARK_LIBS) \
-	    $(CHECK_LIBS)
+$(UNIT_BIN): $(UNIT_OBJS) $(UNIT_TLS_OBJS) $(LIBPURE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_TLS_OBJS) $(LIBPURE) \
+	    $(CMARK_LIBS) $(SSL_LIBS) $(CHECK_LIBS) -lpthread
 
 # Everything: the fuzz targets briefly, the tests under ASan+UBSan, the
 # integration tests with the server under valgrind, then the plain build's

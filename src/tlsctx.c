@@ -22,6 +22,13 @@ struct tlsctx_ticket_key {
 /* [0] encrypts new tickets, [1] still decrypts the ones it made. */
 static struct tlsctx_ticket_key tlsctx_keys[2];
 static pthread_rwlock_t tlsctx_keys_lock = PTHREAD_RWLOCK_INITIALIZER;
+/*
+ * The ticket cipher, fetched once by the first tlsctx_new() (before any
+ * worker runs) and kept for the life of the process: EVP_aes_256_cbc()
+ * would make OpenSSL 3 look it up by name for every ticket sealed or
+ * opened.
+ */
+static EVP_CIPHER *tlsctx_ticket_cipher;
 
 int
 tlsctx_rotate_tickets(void)
@@ -75,7 +82,7 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	if (enc) {
 		k = &tlsctx_keys[0];
 		if (k->set && RAND_bytes(iv, EVP_MAX_IV_LENGTH) == 1 &&
-		    EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes,
+		    EVP_EncryptInit_ex(cctx, tlsctx_ticket_cipher, NULL, k->aes,
 		    iv) == 1 && tlsctx_ticket_mac(hctx, k->hmac) == 0) {
 			memcpy(name, k->name, sizeof(k->name));
 			rc = 1;
@@ -88,7 +95,7 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 				k = &tlsctx_keys[i];
 				rc = 2;
 			}
-		if (k != NULL && (EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(),
+		if (k != NULL && (EVP_DecryptInit_ex(cctx, tlsctx_ticket_cipher,
 		    NULL, k->aes, iv) != 1 || tlsctx_ticket_mac(hctx,
 		    k->hmac) == -1))
 			rc = -1;
@@ -122,8 +129,14 @@ tlsctx_drain_errors(struct buf *err)
 SSL_CTX *
 tlsctx_new(const char *cert, const char *key, struct buf *err)
 {
-	SSL_CTX *ctx;
+	SSL_CTX *ctx = NULL;
 
+	if (tlsctx_ticket_cipher == NULL &&
+	    (tlsctx_ticket_cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC",
+	    NULL)) == NULL) {
+		buf_adds(err, "cannot load the session ticket cipher: ");
+		goto fail;
+	}
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		buf_adds(err, "cannot make a TLS context: ");
 		goto fail;

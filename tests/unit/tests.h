@@ -22,6 +22,7 @@ Suite	*proxy_test_suite(void);
 Suite	*limit_test_suite(void);
 Suite	*log_test_suite(void);
 Suite	*heap_test_suite(void);
+Suite	*tlsctx_test_suite(void);
 
 /* Reads a whole file; the caller frees the result.  Fails the test when
  * the file cannot be read. */
