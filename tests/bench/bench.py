@@ -8,6 +8,11 @@ alternate run by run (A B C A B C ...) so that a drifting machine weighs
 on all alike.  Server CPU per request is user+sys of the server's
 processes (children included) over a run, divided by the answers.
 
+The OpenSSL floor also runs with resumed sessions, and a third copy of it
+(-H) only completes handshakes and keeps the connections: what resumption
+saves OpenSSL itself, and what OpenSSL alone holds per idle connection,
+measured beside capsuled's figures.
+
 Usage: bench.py BUILD_DIR [SECONDS_PER_RUN]
 """
 import os
@@ -228,11 +233,15 @@ def run(build, binary, lg, floor, work, seconds, procs):
     procs["floor-gemini"] = start(in_ns(0, floor, "-p", 1967, "-f",
                                         os.path.join(work, "gem-answer"),
                                         "-c", cert, "-k", key))
-    for port in (1966, 7071, 7072, 1967):
+    procs["floor-idle"] = start(in_ns(0, floor, "-p", 1968, "-f",
+                                      os.path.join(work, "gem-answer"),
+                                      "-c", cert, "-k", key, "-H", 1000))
+    for port in (1966, 7071, 7072, 1967, 1968):
         wait_port(port)
 
     gemini = [("capsuled", 1965, False), ("molly-brown", 1966, False),
               ("floor-gemini", 1967, False), ("capsuled-resumed", 1965, True),
+              ("floor-gemini-resumed", 1967, True),
               ("capsuled-2-workers", 1975, False)]
     gopher = [("capsuled", 7070), ("gophernicus", 7071),
               ("floor-gopher", 7072), ("capsuled-2-workers", 7080)]
@@ -242,6 +251,8 @@ def run(build, binary, lg, floor, work, seconds, procs):
               "molly-brown": procs["molly-brown"].pid,
               "gophernicus": procs["gophernicus"].pid,
               "floor-gemini": procs["floor-gemini"].pid,
+              "floor-gemini-resumed": procs["floor-gemini"].pid,
+              "floor-idle": procs["floor-idle"].pid,
               "floor-gopher": procs["floor-gopher"].pid}
     print("bench: %s, %d CPUs, %.0f s per run, %d rounds, servers on CPU 0,"
           " client on CPU 1" % (time.strftime("%Y-%m-%d"), os.cpu_count(),
@@ -301,19 +312,32 @@ def report(results, pid_of, lg):
                 res = table[(proto, conc, "capsuled-resumed")]
                 parts.append("resumed/full %.2fx (%d of %d resumed)" % (
                     res["cpu_us"] / mine, res["resumed"], res["requests"]))
+                # What resumption saves OpenSSL itself, in the floor.
+                fres = table[(proto, conc, "floor-gemini-resumed")]
+                parts.append("floor's own resumed/full %.2fx" % (
+                    fres["cpu_us"] / table[(proto, conc, "floor-gemini")]
+                    ["cpu_us"]))
             two = table[(proto, conc, "capsuled-2-workers")]["cpu_us"]
             parts.append("2 workers/1 %.2fx" % (two / mine))
             print("  %-6s c=%-3d %s" % (proto, conc, ", ".join(parts)))
     print("\nmemory:")
     print("  capsuled peak RSS after the runs (1 worker): %d KiB" %
           rss_kib(pid_of["capsuled"], "VmHWM"))
+    idle = {}
     for name, mode, port in (("capsuled", "gemini", 1965),
                              ("molly-brown", "gemini", 1966),
+                             ("floor-idle", "gemini", 1968),
                              ("capsuled", "gopher", 7070),
                              ("gophernicus", "gopher", 7071)):
         per, n = idle_cost(lg, mode, port, pid_of[name])
+        idle[(name, mode)] = per
         print("  %-12s %-6s %.2f KiB per idle connection (%d held)" % (
             name, mode, per, n))
+    # floor-idle finishes handshakes and keeps the SSL objects, nothing
+    # else: what OpenSSL alone holds for a connection awaiting a request.
+    print("  idle gemini, capsuled / floor-idle (OpenSSL alone): %.2fx" % (
+        idle[("capsuled", "gemini")] / max(idle[("floor-idle", "gemini")],
+                                           0.01)))
 
 
 if __name__ == "__main__":

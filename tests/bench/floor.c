@@ -4,7 +4,12 @@
  * line, write a fixed answer, close; with -c/-k, the same over TLS
  * (SSL_accept, SSL_read, SSL_write, SSL_shutdown) with that certificate.
  *
- *   floor -p PORT -f ANSWER_FILE [-c CERT -k KEY]
+ * With -H N it answers nothing: it finishes each TLS handshake and keeps
+ * the connection, up to N of them (then the oldest goes).  What it holds
+ * per connection is what OpenSSL itself needs for one waiting for its
+ * request, the least any server built on it can spend.
+ *
+ *   floor -p PORT -f ANSWER_FILE [-c CERT -k KEY [-H N]]
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -64,16 +69,42 @@ serve_tls(SSL_CTX *ctx, int fd)
 	ERR_clear_error();
 }
 
+/* One connection of -H: handshake done, then kept as it is. */
+struct held {
+	SSL	*ssl;
+	int	 fd;
+};
+
+static void
+hold_tls(SSL_CTX *ctx, int fd, struct held *slot)
+{
+	if (slot->ssl != NULL) {
+		SSL_free(slot->ssl);
+		close(slot->fd);
+	}
+	slot->ssl = SSL_new(ctx);
+	slot->fd = fd;
+	SSL_set_fd(slot->ssl, fd);
+	if (SSL_accept(slot->ssl) != 1) {
+		SSL_free(slot->ssl);
+		slot->ssl = NULL;
+		close(fd);
+	}
+	ERR_clear_error();
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *cert = NULL, *key = NULL, *file = NULL;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	SSL_CTX *ctx = NULL;
+	struct held *held = NULL;
+	long nheld = 0, next = 0;
 	int ch, lfd, fd, one = 1;
 	FILE *f;
 
-	while ((ch = getopt(argc, argv, "p:f:c:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:f:c:k:H:")) != -1) {
 		switch (ch) {
 		case 'p':
 			sin.sin_port = htons((uint16_t)atoi(optarg));
@@ -87,6 +118,9 @@ main(int argc, char **argv)
 		case 'k':
 			key = optarg;
 			break;
+		case 'H':
+			nheld = atol(optarg);
+			break;
 		default:
 			return 2;
 		}
@@ -96,6 +130,11 @@ main(int argc, char **argv)
 	answer_len = fread(answer, 1, sizeof(answer), f);
 	fclose(f);
 	signal(SIGPIPE, SIG_IGN);
+	if (nheld > 0) {
+		if (cert == NULL ||
+		    (held = calloc((size_t)nheld, sizeof(*held))) == NULL)
+			return 2;
+	}
 	if (cert != NULL) {
 		ctx = SSL_CTX_new(TLS_server_method());
 		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -104,6 +143,9 @@ main(int argc, char **argv)
 		 * cryptography and only the servers' own work differs. */
 		SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 		SSL_CTX_set_num_tickets(ctx, 1);
+		/* Held connections keep no record buffers, as capsuled's. */
+		if (held != NULL)
+			SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 		if (SSL_CTX_set_ciphersuites(ctx, TLSCTX_CIPHERS_13) != 1) {
 			fprintf(stderr, "floor: cannot set the TLS suites\n");
 			return 1;
@@ -124,6 +166,11 @@ main(int argc, char **argv)
 	for (;;) {
 		if ((fd = accept(lfd, NULL, NULL)) == -1)
 			continue;
+		if (held != NULL) {
+			hold_tls(ctx, fd, &held[next]);
+			next = (next + 1) % nheld;
+			continue;
+		}
 		if (ctx != NULL)
 			serve_tls(ctx, fd);
 		else
