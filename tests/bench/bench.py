@@ -30,7 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 NS = "capsuled-bench"
 TICK = os.sysconf("SC_CLK_TCK")
 CONCURRENCY = (1, 16, 128)
-ROUNDS = 2
+# Runs per server and concurrency, alternating; BENCH_ROUNDS overrides.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def raise_limits():
@@ -291,6 +292,17 @@ def summarise(runs):
     }
 
 
+def ratio(results, key, other):
+    """The pooled ratio of server CPU per request, key / other, and the
+    range of the ratios of the rounds' paired runs (run i of one against
+    run i of the other): how far this machine's drift moves it."""
+    mine, theirs = results[key], results[other]
+    pooled = summarise(mine)["cpu_us"] / summarise(theirs)["cpu_us"]
+    rounds = sorted(summarise([a])["cpu_us"] / summarise([b])["cpu_us"]
+                    for a, b in zip(mine, theirs))
+    return "%.2fx [%.2f-%.2f]" % (pooled, rounds[0], rounds[-1])
+
+
 def report(results, pid_of, lg):
     print("%-7s %5s %-20s %9s %9s %9s %7s %11s" % (
         "proto", "conc", "server", "req/s", "p50 us", "p99 us", "errors",
@@ -301,24 +313,25 @@ def report(results, pid_of, lg):
         print("%-7s %5d %-20s %9.0f %9.0f %9.0f %7d %11.1f" % (
             proto, conc, name, s["rps"], s["p50"], s["p99"], s["errors"],
             s["cpu_us"]))
-    print("\nratios of server CPU per request (capsuled / other):")
+    print("\nratios of server CPU per request (capsuled / other), pooled over"
+          " the rounds [lowest-highest of the rounds' paired runs]:")
     for proto, others in (("gemini", ("floor-gemini", "molly-brown")),
                           ("gopher", ("floor-gopher", "gophernicus"))):
         for conc in CONCURRENCY:
-            mine = table[(proto, conc, "capsuled")]["cpu_us"]
-            parts = ["%s %.2fx" % (o, mine / table[(proto, conc, o)]["cpu_us"])
+            key = (proto, conc, "capsuled")
+            parts = ["%s %s" % (o, ratio(results, key, (proto, conc, o)))
                      for o in others]
             if proto == "gemini":
                 res = table[(proto, conc, "capsuled-resumed")]
-                parts.append("resumed/full %.2fx (%d of %d resumed)" % (
-                    res["cpu_us"] / mine, res["resumed"], res["requests"]))
+                parts.append("resumed/full %s (%d of %d resumed)" % (
+                    ratio(results, (proto, conc, "capsuled-resumed"), key),
+                    res["resumed"], res["requests"]))
                 # What resumption saves OpenSSL itself, in the floor.
-                fres = table[(proto, conc, "floor-gemini-resumed")]
-                parts.append("floor's own resumed/full %.2fx" % (
-                    fres["cpu_us"] / table[(proto, conc, "floor-gemini")]
-                    ["cpu_us"]))
-            two = table[(proto, conc, "capsuled-2-workers")]["cpu_us"]
-            parts.append("2 workers/1 %.2fx" % (two / mine))
+                parts.append("floor's own resumed/full %s" % ratio(
+                    results, (proto, conc, "floor-gemini-resumed"),
+                    (proto, conc, "floor-gemini")))
+            parts.append("2 workers/1 %s" % ratio(
+                results, (proto, conc, "capsuled-2-workers"), key))
             print("  %-6s c=%-3d %s" % (proto, conc, ", ".join(parts)))
     print("\nmemory:")
     print("  capsuled peak RSS after the runs (1 worker): %d KiB" %
