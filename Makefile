@@ -204,15 +204,18 @@ $(BUILD)/bench/floor: tests/bench/floor.c src/tlsctx.h
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 # The servers' benchmark: needs root (a network namespace) and the peers
-# from Debian (bench-deps).  BENCH_SECONDS per run.
+# from Debian (bench-deps).  BENCH_SECONDS per run, BENCH_ROUNDS runs per
+# server and concurrency, alternating.
 BENCH_SECONDS	?= 2
+BENCH_ROUNDS	?= 3
 BENCH_PKGS	:= molly-brown gophernicus socat iproute2 util-linux
 bench: deps
 	@$(MAKE) --no-print-directory DEPS_PKGS="$(BENCH_PKGS)" deps
 	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/loadgen \
 	    $(BUILD)/bench/floor $(BUILD)/bench/bench_render
 	$(BUILD)/bench/bench_render
-	python3 tests/bench/bench.py $(BUILD) $(BENCH_SECONDS)
+	BENCH_ROUNDS=$(BENCH_ROUNDS) python3 tests/bench/bench.py $(BUILD) \
+	    $(BENCH_SECONDS)
 
 bench-render: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render

@@ -122,7 +122,15 @@ def loadgen(lg, mode, port, request, conc, seconds, resume=False,
     return {words[i]: float(words[i + 1]) for i in range(0, len(words), 2)}
 
 
+# capsuled hands memory back within this long of the last connection
+# closing (SERVER_TRIM_SECONDS and one more): each idle measurement waits
+# as long first, so that no server is still settling from the runs before
+# it while the connections are held.
+SETTLE_SECONDS = 6
+
+
 def idle_cost(lg, mode, port, pid, n=1000):
+    time.sleep(SETTLE_SECONDS)
     before = rss_kib(pid)
     p = subprocess.Popen(in_ns(1, lg, "-m", mode, "-p", port, "-i", n),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
