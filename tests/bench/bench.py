@@ -326,20 +326,19 @@ def report(results, pid_of, lg):
     for proto, others in (("gemini", ("floor-gemini", "molly-brown")),
                           ("gopher", ("floor-gopher", "gophernicus"))):
         for conc in CONCURRENCY:
-            key = (proto, conc, "capsuled")
-            parts = ["%s %s" % (o, ratio(results, key, (proto, conc, o)))
-                     for o in others]
+            def vs(a, b):
+                return ratio(results, (proto, conc, a), (proto, conc, b))
+            parts = ["%s %s" % (o, vs("capsuled", o)) for o in others]
             if proto == "gemini":
                 res = table[(proto, conc, "capsuled-resumed")]
                 parts.append("resumed/full %s (%d of %d resumed)" % (
-                    ratio(results, (proto, conc, "capsuled-resumed"), key),
-                    res["resumed"], res["requests"]))
+                    vs("capsuled-resumed", "capsuled"), res["resumed"],
+                    res["requests"]))
                 # What resumption saves OpenSSL itself, in the floor.
-                parts.append("floor's own resumed/full %s" % ratio(
-                    results, (proto, conc, "floor-gemini-resumed"),
-                    (proto, conc, "floor-gemini")))
-            parts.append("2 workers/1 %s" % ratio(
-                results, (proto, conc, "capsuled-2-workers"), key))
+                parts.append("floor's own resumed/full %s" % vs(
+                    "floor-gemini-resumed", "floor-gemini"))
+            parts.append("2 workers/1 %s" % vs("capsuled-2-workers",
+                                              "capsuled"))
             print("  %-6s c=%-3d %s" % (proto, conc, ", ".join(parts)))
     print("\nmemory:")
     print("  capsuled peak RSS after the runs (1 worker): %d KiB" %

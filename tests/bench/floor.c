@@ -46,25 +46,37 @@ serve_plain(int fd)
 			break;
 }
 
+/* A TLS session on fd with its handshake done, or NULL. */
+static SSL *
+accept_tls(SSL_CTX *ctx, int fd)
+{
+	SSL *ssl = SSL_new(ctx);
+
+	SSL_set_fd(ssl, fd);
+	if (SSL_accept(ssl) == 1)
+		return ssl;
+	SSL_free(ssl);
+	ERR_clear_error();
+	return NULL;
+}
+
 static void
 serve_tls(SSL_CTX *ctx, int fd)
 {
-	SSL *ssl = SSL_new(ctx);
+	SSL *ssl = accept_tls(ctx, fd);
 	char line[1100];
 	int got = 0, n;
 
-	SSL_set_fd(ssl, fd);
-	if (SSL_accept(ssl) == 1) {
-		while (got < (int)sizeof(line) &&
-		    (n = SSL_read(ssl, line + got, (int)sizeof(line) - got)) >
-		    0) {
-			got += n;
-			if (memchr(line, '\n', (size_t)got) != NULL)
-				break;
-		}
-		SSL_write(ssl, answer, (int)answer_len);
-		SSL_shutdown(ssl);
+	if (ssl == NULL)
+		return;
+	while (got < (int)sizeof(line) &&
+	    (n = SSL_read(ssl, line + got, (int)sizeof(line) - got)) > 0) {
+		got += n;
+		if (memchr(line, '\n', (size_t)got) != NULL)
+			break;
 	}
+	SSL_write(ssl, answer, (int)answer_len);
+	SSL_shutdown(ssl);
 	SSL_free(ssl);
 	ERR_clear_error();
 }
@@ -82,15 +94,9 @@ hold_tls(SSL_CTX *ctx, int fd, struct held *slot)
 		SSL_free(slot->ssl);
 		close(slot->fd);
 	}
-	slot->ssl = SSL_new(ctx);
 	slot->fd = fd;
-	SSL_set_fd(slot->ssl, fd);
-	if (SSL_accept(slot->ssl) != 1) {
-		SSL_free(slot->ssl);
-		slot->ssl = NULL;
+	if ((slot->ssl = accept_tls(ctx, fd)) == NULL)
 		close(fd);
-	}
-	ERR_clear_error();
 }
 
 int
