@@ -50,7 +50,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
 		   render_gopher log config store gopher gemini proxy search nav limit \
-		   heap
+		   heap frame
 SERVER_SRCS	:= main server worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
@@ -224,7 +224,7 @@ bench-render: deps
 # libFuzzer targets (clang, ASan, UBSan) over the pure modules.  Each
 # runs FUZZ_SECONDS; what they find goes to build/fuzz/, seeds live in
 # tests/fuzz/corpus/.
-FUZZ_TARGETS	:= gemini url gopher render config proxy search
+FUZZ_TARGETS	:= gemini url gopher render config proxy search frame
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -std=c17 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 		  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
