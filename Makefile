@@ -48,10 +48,10 @@ ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
 ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
-PURE_SRCS	:= buf utf8 url doc wrap mime gophermap render render_gemtext \
-		   render_gopher log config store gopher gemini proxy search nav limit \
-		   heap frame
-SERVER_SRCS	:= main server worker gen listener conn tlsctx priv watch
+PURE_SRCS	:= buf file hmap utf8 url doc docbuild wrap mime gophermap gemstatus \
+		   render render_gemtext render_gopher log config store build \
+		   gopher gemini proxy search nav limit heap frame
+SERVER_SRCS	:= main server hub worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
@@ -65,7 +65,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render bench fuzz fuzz-run fuzz-check soak valgrind
+	sanitize install uninstall clean format golden certs bench-render bench bench-bursts fuzz fuzz-run fuzz-check soak valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -216,6 +216,20 @@ bench: deps
 	$(BUILD)/bench/bench_render
 	BENCH_ROUNDS=$(BENCH_ROUNDS) python3 tests/bench/bench.py $(BUILD) \
 	    $(BENCH_SECONDS)
+
+# The worker renewal weighed against glibc's tcache knob: RSS after
+# bursts of idle connections and CPU per request, side by side.
+BURST_ROUNDS	?= 6
+$(BUILD)/norenew/capsuled: $(SERVER_SRCS:%=src/%.c) $(LIBPURE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DCAPSULED_NO_RENEW $(ALL_LDFLAGS) -o $@ \
+	    $(SERVER_SRCS:%=src/%.c) $(LIBPURE) $(PKG_LIBS) -lpthread
+
+bench-bursts: deps
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/loadgen \
+	    $(BUILD)/norenew/capsuled
+	python3 tests/bench/bursts.py $(BUILD) $(BUILD)/norenew/capsuled \
+	    $(BURST_ROUNDS)
 
 bench-render: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render

@@ -177,3 +177,9 @@ buf_release(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}

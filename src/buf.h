@@ -60,5 +60,6 @@ void	*xmalloc(size_t size);
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrndup(const char *s, size_t len);
+char	*xstrdup(const char *s);
 
 #endif

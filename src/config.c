@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "utf8.h"
 
 struct config *
@@ -40,7 +41,7 @@ config_defaults(void)
 static char *
 config_strdup(const char *s)
 {
-	return s != NULL ? xstrndup(s, strlen(s)) : NULL;
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
 struct config *
@@ -95,7 +96,7 @@ config_free(struct config *c)
 	free(c);
 }
 
-static int
+int
 config_number(const char *v, unsigned long min, unsigned long max,
     unsigned *out)
 {
@@ -154,7 +155,7 @@ static void
 config_set_string(char **field, const char *v)
 {
 	free(*field);
-	*field = xstrndup(v, strlen(v));
+	*field = xstrdup(v);
 }
 
 /* Applies one "key value"; returns NULL or what is wrong with it. */
@@ -218,7 +219,7 @@ config_apply(struct config *c, const char *key, char *value)
 				return "too many listen addresses";
 			if (strcmp(word, "*") != 0 && !config_is_hostname(word))
 				return "not an address";
-			c->listen[c->nlisten++] = xstrndup(word, strlen(word));
+			c->listen[c->nlisten++] = xstrdup(word);
 		}
 	} else if (strcmp(key, "limit_exempt") == 0) {
 		/* The first line replaces the defaults; more lines add. */
@@ -236,7 +237,7 @@ config_apply(struct config *c, const char *key, char *value)
 				return "too many addresses";
 			if (!config_is_hostname(word))
 				return "not an address";
-			c->exempt[c->nexempt++] = xstrndup(word, strlen(word));
+			c->exempt[c->nexempt++] = xstrdup(word);
 		}
 	} else if (strcmp(key, "content") == 0)
 		config_set_string(&c->content, value);
@@ -322,26 +323,11 @@ struct config *
 config_load(const char *path, struct buf *err)
 {
 	struct buf text = BUF_INIT;
-	struct config *c;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
+	struct config *c = NULL;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
-	    text.len < 1024 * 1024)
-		buf_add(&text, chunk, n);
-	if (ferror(f)) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		fclose(f);
-		buf_release(&text);
-		return NULL;
-	}
-	fclose(f);
-	c = config_parse(buf_str(&text), text.len, path, err);
+	/* A config is a page of text: anything larger is a mistake. */
+	if (file_read(path, CONFIG_MAX_SIZE, &text, err) == 0)
+		c = config_parse(buf_str(&text), text.len, path, err);
 	buf_release(&text);
 	return c;
 }

@@ -8,6 +8,8 @@
 #include "buf.h"
 
 #define CONFIG_MAX_LISTEN	16
+/* A config file larger than this is refused. */
+#define CONFIG_MAX_SIZE		(1024 * 1024)
 
 struct config {
 	char		*hostname;	/* written into menus, checked in URLs */
@@ -48,7 +50,15 @@ struct config {
  */
 struct config	*config_parse(const char *text, size_t len, const char *name,
 		    struct buf *err);
-/* Reads and parses the file at path; NULL with the reason in err. */
+/*
+ * Parses v as a decimal number from min to max (digits only, no sign, no
+ * spaces) into *out: 0, or -1 when it is not one.  Also for the command
+ * line.
+ */
+int		 config_number(const char *v, unsigned long min,
+		    unsigned long max, unsigned *out);
+/* Reads and parses the file at path; NULL with the reason in err (also
+ * when it is larger than CONFIG_MAX_SIZE). */
 struct config	*config_load(const char *path, struct buf *err);
 /* A config holding only the defaults; never NULL. */
 struct config	*config_defaults(void);

@@ -1,4 +1,5 @@
-/* conn: one client connection: read one request line, answer, close. */
+/* conn: one client connection: read one request line, answer, close.
+ * It moves bytes; what they mean is its protocol table's business. */
 #include "conn.h"
 
 #include <errno.h>
@@ -20,10 +21,12 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "frame.h"
 #include "gemini.h"
-#include "gopher.h"
 #include "limit.h"
+#include "listener.h"
 #include "log.h"
+#include "proto.h"
 #include "proxy.h"
 #include "reply.h"
 #include "server.h"
@@ -32,24 +35,25 @@
 #include "tlsctx.h"
 #include "worker.h"
 
-/* A request line: at most this many bytes, then CR LF. */
-#define CONN_MAX_LINE	GEMINI_MAX_REQUEST
 /* What a streamed file reads at a time: the memory it costs. */
 #define CONN_CHUNK	(64 * 1024)
+/* The most any protocol's request line takes, with its CR LF. */
+#define CONN_MAX_READ	(GEMINI_MAX_REQUEST + 2)
+/* How much of an overlong request the access log keeps. */
+#define CONN_LOG_TOO_LONG	64
 
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct worker		*worker;
 	struct gen		*gen;		/* what it is served from */
+	struct conn_spec	 spec;		/* its listener's */
 	int			 fd;		/* owned until bev takes it */
 	struct event		*wait_ev;	/* the first bytes */
 	struct event		*deadline_ev;	/* the whole request */
 	struct bufferevent	*bev;
-	bool			 gemini;
-	bool			 proxy;		/* a PROXY header comes first */
 	bool			 answered;	/* a request was read */
 	char			 addr[64];
-	struct timeval		 start;
+	struct timespec		 start;		/* the accept, for the log */
 	struct store		*store;		/* held while answering */
 	struct reply		 reply;
 	char			*request;	/* for the access log; owned */
@@ -64,9 +68,9 @@ struct conn {
 static void	conn_format_addr(struct conn *, const struct sockaddr *,
 		    socklen_t);
 static void	conn_keep_request(struct conn *, const char *, size_t);
-static bool	conn_gopher_fast(struct conn *);
-static bool	conn_gopher_partial(struct conn *, const char *, size_t);
-static void	conn_too_long(struct conn *, const char *);
+static bool	conn_try_at_once(struct conn *);
+static bool	conn_take_partial(struct conn *, const char *, size_t);
+static int	conn_frame(struct conn *, const char *, size_t, bool);
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
@@ -82,8 +86,8 @@ conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
 
 /*
  * The client has sent its first bytes: only now does the connection get
- * a bufferevent, and a Gemini one its TLS session, so that an idle
- * connection costs this struct and two events.
+ * a bufferevent, and a TLS one its session, so that an idle connection
+ * costs this struct and two events.
  */
 static void
 conn_start_session(struct conn *c, bool reading)
@@ -93,19 +97,19 @@ conn_start_session(struct conn *c, bool reading)
 	struct timeval wto = { (time_t)cfg->write_timeout, 0 };
 	SSL *ssl;
 
-	if (c->gemini) {
+	if (c->spec.tls) {
 		if ((ssl = SSL_new(c->gen->tls)) == NULL) {
 			tlsctx_drain_errors(NULL);
 			conn_close(c, "cannot make a TLS session");
 			return;
 		}
 		/* On failure libevent 2.1 frees neither the SSL nor fd. */
-		c->bev = bufferevent_openssl_socket_new(w->base, c->fd,
+		c->bev = bufferevent_openssl_socket_new(worker_base(w), c->fd,
 		    ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			SSL_free(ssl);
 	} else
-		c->bev = bufferevent_socket_new(w->base, c->fd,
+		c->bev = bufferevent_socket_new(worker_base(w), c->fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		conn_close(c, "cannot make a bufferevent");
@@ -117,8 +121,9 @@ conn_start_session(struct conn *c, bool reading)
 	bufferevent_set_timeouts(c->bev, NULL, &wto);
 	if (!reading)
 		return;
-	/* Never buffer more than one request line (and its CR LF). */
-	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_MAX_LINE + 3);
+	/* Never buffer more than the longest request line and its CR LF:
+	 * the framer decides on that many bytes whatever they hold. */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_MAX_READ);
 	if (bufferevent_enable(c->bev, EV_READ) == -1)
 		conn_close(c, "cannot start reading");
 }
@@ -135,8 +140,8 @@ conn_admit(struct conn *c)
 
 	if ((c->exempt = config_is_exempt(cfg, c->addr)))
 		return;
-	c->counted = limits_conn_open(server_limits(c->worker->server),
-	    c->addr, cfg->max_per_address);
+	c->counted = limits_conn_open(worker_limits(c->worker), c->addr,
+	    cfg->max_per_address);
 	c->over = !c->counted;
 }
 
@@ -150,21 +155,11 @@ conn_within_limits(struct conn *c)
 
 	if (c->exempt)
 		return true;
-	if (!c->over && limits_request(server_limits(c->worker->server),
-	    c->addr, cfg->rate_per_address, limits_now(), &retry))
+	if (!c->over && limits_request(worker_limits(c->worker), c->addr,
+	    cfg->rate_per_address, limits_now(), &retry))
 		return true;
 	snprintf(seconds, sizeof(seconds), "%u", retry);
-	if (c->gemini)
-		gemini_header(&c->reply.head, GEMINI_SLOW_DOWN, seconds);
-	else {
-		struct buf msg = BUF_INIT;
-
-		buf_printf(&msg, "Too many requests from your address; retry "
-		    "in %u s", retry);
-		gopher_error_menu(&c->reply.head, msg.data);
-		buf_release(&msg);
-	}
-	c->reply.status = GEMINI_SLOW_DOWN;
+	c->spec.proto->error(&c->reply, REPLY_SLOW_DOWN, seconds);
 	return false;
 }
 
@@ -212,7 +207,7 @@ conn_first_bytes_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->proxy) {
+	if (c->spec.proxy) {
 		switch (conn_read_proxy(c)) {
 		case -1:
 			return;
@@ -237,6 +232,22 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * The request deadline as counted from the accept.  The documented
+ * deadline counts from the connect: the listener defers accepting a
+ * connection that has sent nothing for up to LISTENER_DEFER_WAIT seconds,
+ * so that much is taken off.
+ */
+static struct timeval
+conn_deadline(const struct config *cfg)
+{
+	unsigned seconds = cfg->read_timeout;
+
+	if (seconds > LISTENER_DEFER_WAIT)
+		seconds -= LISTENER_DEFER_WAIT;
+	return (struct timeval){ (time_t)seconds, 0 };
+}
+
+/*
  * Watches the connection until it has sent its request: the deadline for
  * the whole request, and when wait_first the first bytes, before which it
  * gets no bufferevent.  Returns false when it could not, and closed it.
@@ -245,14 +256,14 @@ static bool
 conn_watch(struct conn *c, bool wait_first)
 {
 	struct worker *w = c->worker;
-	struct timeval rto = { (time_t)c->gen->config->read_timeout, 0 };
+	struct timeval rto = conn_deadline(c->gen->config);
 
-	c->deadline_ev = evtimer_new(w->base, conn_deadline_cb, c);
+	c->deadline_ev = evtimer_new(worker_base(w), conn_deadline_cb, c);
 	if (c->deadline_ev == NULL || evtimer_add(c->deadline_ev, &rto) == -1)
 		goto fail;
 	if (!wait_first)
 		return true;
-	c->wait_ev = event_new(w->base, c->fd, EV_READ, conn_first_bytes_cb,
+	c->wait_ev = event_new(worker_base(w), c->fd, EV_READ, conn_first_bytes_cb,
 	    c);
 	if (c->wait_ev != NULL && event_add(c->wait_ev, NULL) != -1)
 		return true;
@@ -263,25 +274,43 @@ fail:
 
 void
 conn_new(struct worker *w, int fd, const struct sockaddr *sa,
-    socklen_t salen, bool gemini, bool proxy)
+    socklen_t salen, const struct conn_spec *spec)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
 	c->worker = w;
 	c->gen = worker_gen(w);
+	c->spec = *spec;
 	c->fd = fd;
-	c->gemini = gemini;
-	c->proxy = proxy;
 	c->file_fd = -1;
 	conn_format_addr(c, sa, salen);
-	event_base_gettimeofday_cached(w->base, &c->start);
-	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	/* libevent's cached clock is coarse (4 ms steps): the access log's
+	 * duration reads the real one. */
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	TAILQ_INSERT_TAIL(worker_conns(w), c, entry);
 	worker_conn_opened(w, c);
-	if (!proxy)
+	if (!spec->proxy)
 		conn_admit(c);
-	if (!gemini && !proxy && conn_gopher_fast(c))
+	if (!spec->tls && !spec->proxy && conn_try_at_once(c))
 		return;
 	conn_watch(c, true);
+}
+
+size_t
+conn_evict_waiting(struct worker *w, size_t n, const struct conn *spare)
+{
+	struct conn *c, *next;
+	size_t closed = 0;
+
+	/* Connections are in the order they came: the oldest first. */
+	for (c = TAILQ_FIRST(worker_conns(w)); c != NULL && closed < n; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->answered || c == spare)
+			continue;
+		conn_close(c, "closed to make room at the connection cap");
+		closed++;
+	}
+	return closed;
 }
 
 static void
@@ -330,14 +359,8 @@ conn_send(struct conn *c)
 	if (e != NULL && e->kind == STORE_FILE &&
 	    (c->file_fd = conn_open_file(e)) == -1) {
 		log_error("%s: %s", e->file, strerror(errno));
-		e = c->reply.entry = NULL;
-		buf_clear(&c->reply.head);
-		if (c->gemini)
-			gemini_header(&c->reply.head, GEMINI_NOT_FOUND,
-			    "Not found");
-		else
-			gopher_error_menu(&c->reply.head, "Not found");
-		c->reply.status = GEMINI_NOT_FOUND;
+		c->spec.proto->error(&c->reply, REPLY_NOT_FOUND, "Not found");
+		e = NULL;
 	}
 	head_skip = c->sent < c->reply.head.len ? c->sent : c->reply.head.len;
 	body_skip = c->sent - head_skip;
@@ -397,83 +420,109 @@ conn_begin_answer(struct conn *c)
 	c->store = store_ref(c->gen->store);
 }
 
+/* The name the client asked for in the TLS handshake, or NULL. */
+static const char *
+conn_server_name(struct conn *c)
+{
+	SSL *ssl;
+
+	if (c->bev == NULL || (ssl = bufferevent_openssl_get_ssl(c->bev)) ==
+	    NULL)
+		return NULL;
+	return SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+}
+
 /* Decides the reply to a request line (len bytes, room for a NUL). */
 static void
 conn_decide(struct conn *c, char *line, size_t len)
 {
-	const struct config *cfg = c->gen->config;
-	const char *why;
+	struct proto_ctx ctx;
 
 	conn_begin_answer(c);
 	if (!conn_within_limits(c))
 		return;
-	if (c->gemini) {
-		struct gemini_server gs = { cfg->hostname, cfg->gemini_port };
-		struct gemini_request req;
-		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
-		const char *sni = SSL_get_servername(ssl,
-		    TLSEXT_NAMETYPE_host_name);
-		enum gemini_status st = gemini_parse(line, len, &gs, sni,
-		    &req, &why);
-
-		if (st != GEMINI_SUCCESS) {
-			gemini_header(&c->reply.head, st, why);
-			c->reply.status = (int)st;
-		} else
-			gemini_respond(c->store, &req, &c->reply);
-	} else {
-		struct gopher_request req;
-
-		if (gopher_parse(line, len, &req, &why) == -1) {
-			gopher_error_menu(&c->reply.head, why);
-			c->reply.status = GEMINI_BAD_REQUEST;
-		} else
-			gopher_respond(c->store, &req, &c->reply);
-	}
-}
-
-static void
-conn_dispatch(struct conn *c, char *line, size_t len)
-{
-	conn_decide(c, line, len);
-	conn_send(c);
+	ctx.store = c->store;
+	ctx.hostname = c->gen->config->hostname;
+	ctx.port = c->spec.port;
+	ctx.sni = conn_server_name(c);
+	c->spec.proto->answer(&ctx, line, len, &c->reply);
 }
 
 /*
- * Gopher clients send their selector as they connect: when the whole line
- * is already in, the answer is written at once, and when it all fits in
- * the socket's buffer the connection ends without an event or a buffer of
- * its own.  Part of a line goes on the usual way, with what came of it in
- * the bufferevent.  Returns whether the connection was taken care of.
+ * Acts on the bytes received so far (eof: the client closed its side).
+ * Returns 1 when a whole line came and the reply is decided (the caller
+ * sends it), 0 when more is needed, -1 when the request is over: refused
+ * with an answer already queued, or closed.
+ */
+static int
+conn_frame(struct conn *c, const char *data, size_t len, bool eof)
+{
+	char line[CONN_MAX_READ + 1];
+	size_t line_len, used;
+	char why[64];
+
+	switch (frame_line(data, len, eof, &c->spec.proto->rules, &line_len,
+	    &used)) {
+	case FRAME_MORE:
+		if (!eof)
+			return 0;
+		conn_close(c, "closed by the client");
+		return -1;
+	case FRAME_TOO_LONG:
+		conn_keep_request(c, data, len < CONN_LOG_TOO_LONG ? len :
+		    CONN_LOG_TOO_LONG);
+		conn_begin_answer(c);
+		snprintf(why, sizeof(why), "request longer than %zu bytes",
+		    c->spec.proto->rules.max);
+		c->spec.proto->error(&c->reply, REPLY_BAD_REQUEST, why);
+		conn_send(c);
+		return -1;
+	case FRAME_BARE_LF:
+		/* Malformed in a way that gets no answer at all. */
+		conn_keep_request(c, data, line_len);
+		c->answered = true;
+		conn_close(c, "request ended by a bare LF");
+		return -1;
+	case FRAME_LINE:
+		break;
+	}
+	memcpy(line, data, line_len);
+	conn_keep_request(c, line, line_len);
+	conn_decide(c, line, line_len);
+	return 1;
+}
+
+/*
+ * A plaintext client sends its request as it connects: when the whole
+ * line is already in, the answer is written at once, and when it all fits
+ * in the socket's buffer the connection ends without an event or a
+ * buffer of its own.  Part of a line goes on the usual way, with what
+ * came of it in the bufferevent.  Returns whether the connection was
+ * taken care of.
  */
 static bool
-conn_gopher_fast(struct conn *c)
+conn_try_at_once(struct conn *c)
 {
-	char line[CONN_MAX_LINE + 3];
+	char data[CONN_MAX_READ];
 	const struct store_entry *e;
 	struct iovec iov[2];
-	size_t len, total;
+	size_t total;
 	ssize_t n;
-	char *nl;
 	int cnt = 0;
 
 	/* One read takes the line, and anything a client sent after it, so
 	 * that closing never resets a connection over unread bytes. */
-	n = recv(c->fd, line, sizeof(line) - 1, MSG_DONTWAIT);
+	n = recv(c->fd, data, sizeof(data), MSG_DONTWAIT);
 	if (n <= 0)
 		return false;
-	nl = memchr(line, '\n', (size_t)n);
-	len = nl != NULL ? (size_t)(nl - line) : (size_t)n;
-	if (len > CONN_MAX_LINE + 1) {
-		conn_too_long(c, line);
+	switch (conn_frame(c, data, (size_t)n, false)) {
+	case -1:
 		return true;
+	case 0:
+		return conn_take_partial(c, data, (size_t)n);
+	default:
+		break;
 	}
-	if (nl == NULL)
-		return conn_gopher_partial(c, line, len);
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	conn_keep_request(c, line, len);
-	conn_decide(c, line, len);
 	e = c->reply.entry;
 	if (e != NULL && e->kind == STORE_FILE) {
 		conn_send(c);
@@ -501,12 +550,11 @@ conn_gopher_fast(struct conn *c)
 }
 
 /*
- * The first read brought len bytes (not too many) but no end of line:
- * they go into the input of the connection's bufferevent, which reads the
- * rest.
+ * The first read brought len bytes but no end of line: they go into the
+ * input of the connection's bufferevent, which reads the rest.
  */
 static bool
-conn_gopher_partial(struct conn *c, const char *bytes, size_t len)
+conn_take_partial(struct conn *c, const char *bytes, size_t len)
 {
 	struct evbuffer *in;
 	int added;
@@ -533,65 +581,41 @@ conn_gopher_partial(struct conn *c, const char *bytes, size_t len)
 static void
 conn_keep_request(struct conn *c, const char *line, size_t len)
 {
-	if (len > CONN_MAX_LINE + 2)
-		len = CONN_MAX_LINE + 2;
 	free(c->request);
 	c->request = xstrndup(line, len);
 }
 
-/* Answers a request line over the limit; start holds its first 64 bytes,
- * kept for the access log. */
+/* Frames what the bufferevent holds; sends a decided reply. */
 static void
-conn_too_long(struct conn *c, const char *start)
+conn_take_input(struct conn *c, struct bufferevent *bev, bool eof)
 {
-	conn_keep_request(c, start, 64);
-	conn_begin_answer(c);
-	if (c->gemini)
-		gemini_header(&c->reply.head, GEMINI_BAD_REQUEST,
-		    "request longer than 1024 bytes");
-	else
-		gopher_error_menu(&c->reply.head, "request too long");
-	c->reply.status = GEMINI_BAD_REQUEST;
-	conn_send(c);
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len = evbuffer_get_length(in);
+	const char *data;
+	int r;
+
+	if (len > CONN_MAX_READ)
+		len = CONN_MAX_READ;
+	data = (const char *)evbuffer_pullup(in, (ssize_t)len);
+	if (data == NULL && len > 0) {
+		conn_close(c, "out of memory");
+		return;
+	}
+	if (data == NULL)
+		data = "";
+	/* The bytes are framed before the callbacks change: reading stops
+	 * once a line is in, one request per connection. */
+	r = conn_frame(c, data, len, eof);
+	if (r == 1) {
+		bufferevent_disable(bev, EV_READ);
+		conn_send(c);
+	}
 }
 
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer_ptr eol;
-	char line[CONN_MAX_LINE + 3];
-	size_t len, eol_len;
-
-	eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
-	if (eol.pos == -1) {
-		if (evbuffer_get_length(in) > CONN_MAX_LINE + 1) {
-			bufferevent_disable(bev, EV_READ);
-			conn_too_long(c, (const char *)evbuffer_pullup(in, 64));
-		}
-		return;
-	}
-	/* Stop reading: one request per connection. */
-	bufferevent_disable(bev, EV_READ);
-	len = (size_t)eol.pos;
-	if (len > CONN_MAX_LINE + 1) {
-		conn_too_long(c, (const char *)evbuffer_pullup(in, 64));
-		return;
-	}
-	evbuffer_remove(in, line, len + 1);
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	else if (c->gemini) {
-		/* A bare LF ends no Gemini request: malformed, no answer. */
-		conn_keep_request(c, line, len);
-		c->answered = true;
-		c->reply.status = 0;
-		conn_close(c, "request ended by a bare LF");
-		return;
-	}
-	conn_keep_request(c, line, len);
-	conn_dispatch(c, line, len);
+	conn_take_input(arg, bev, false);
 }
 
 /* Sends TLS close_notify once the body has drained, then closes. */
@@ -600,7 +624,8 @@ conn_finish(struct conn *c)
 {
 	SSL *ssl;
 
-	if (c->gemini && (ssl = bufferevent_openssl_get_ssl(c->bev)) != NULL) {
+	if (c->spec.tls && (ssl = bufferevent_openssl_get_ssl(c->bev)) !=
+	    NULL) {
 		if (SSL_shutdown(ssl) < 0)
 			tlsctx_drain_errors(NULL);
 	}
@@ -628,17 +653,12 @@ static void
 conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	size_t len;
-	char line[CONN_MAX_LINE + 3];
 
-	/* A Gopher client may end its selector by closing its side. */
-	if ((what & BEV_EVENT_EOF) && !c->answered && !c->gemini &&
-	    (len = evbuffer_get_length(in)) > 0 && len <= CONN_MAX_LINE) {
+	/* The end of the input may end the request line (the protocol's
+	 * rules say), or leave it unfinished. */
+	if ((what & BEV_EVENT_EOF) && !c->answered) {
 		bufferevent_disable(bev, EV_READ);
-		evbuffer_remove(in, line, len);
-		conn_keep_request(c, line, len);
-		conn_dispatch(c, line, len);
+		conn_take_input(c, bev, true);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
@@ -650,13 +670,25 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_close(c, "closed by the client");
 }
 
+/* Microseconds since the connection was accepted. */
+static unsigned long long
+conn_elapsed_us(const struct conn *c)
+{
+	struct timespec now;
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (long long)(now.tv_sec - c->start.tv_sec) * 1000000 +
+	    (now.tv_nsec - c->start.tv_nsec) / 1000;
+	return us > 0 ? (unsigned long long)us : 0;
+}
+
 void
 conn_close(struct conn *c, const char *why)
 {
-	struct timeval now, took;
 	unsigned long err;
 
-	if (c->gemini && c->bev != NULL) {
+	if (c->spec.tls && c->bev != NULL) {
 		while ((err = bufferevent_get_openssl_error(c->bev)) != 0)
 			if (log_is_debug())
 				log_debug("%s: TLS: %s", c->addr,
@@ -665,14 +697,11 @@ conn_close(struct conn *c, const char *why)
 	}
 	if (why != NULL)
 		log_debug("%s: %s", c->addr, why);
-	if (c->answered) {
-		event_base_gettimeofday_cached(c->worker->base, &now);
-		timersub(&now, &c->start, &took);
-		log_access(c->addr, c->gemini ? "gemini" : "gopher",
-		    c->request != NULL ? c->request : "", c->reply.status,
-		    c->bytes, (unsigned long)(took.tv_sec * 1000 +
-		    took.tv_usec / 1000));
-	}
+	if (c->answered)
+		log_access(c->addr, c->spec.proto->name,
+		    c->request != NULL ? c->request : "",
+		    c->spec.proto->log_status(c->reply.status), c->bytes,
+		    conn_elapsed_us(c));
 	if (c->file_fd != -1)
 		close(c->file_fd);
 	if (c->wait_ev != NULL)
@@ -689,9 +718,9 @@ conn_close(struct conn *c, const char *why)
 	buf_release(&c->reply.head);
 	free(c->request);
 	if (c->counted)
-		limits_conn_close(server_limits(c->worker->server), c->addr);
+		limits_conn_close(worker_limits(c->worker), c->addr);
 	gen_unref(c->gen);
-	TAILQ_REMOVE(&c->worker->conns, c, entry);
+	TAILQ_REMOVE(worker_conns(c->worker), c, entry);
 	worker_conn_closed(c->worker, c);
 	free(c);
 }

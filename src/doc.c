@@ -203,10 +203,9 @@ doc_intern(struct doc_walk *w, const char *s, size_t len)
 	return off;
 }
 
-static struct doc_block *
-doc_add_block(struct doc_walk *w, enum doc_kind kind)
+struct doc_block *
+doc_push_block(struct doc *doc, enum doc_kind kind)
 {
-	struct doc *doc = w->doc;
 	struct doc_block *b;
 
 	if (doc->nblocks == doc->cap) {
@@ -217,11 +216,34 @@ doc_add_block(struct doc_walk *w, enum doc_kind kind)
 	b = &doc->blocks[doc->nblocks++];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
+	b->first_link = doc->nlinks;
+	return b;
+}
+
+struct doc_link *
+doc_push_link(struct doc *doc)
+{
+	struct doc_link *l;
+
+	if (doc->nlinks == doc->links_cap) {
+		doc->links_cap = doc->links_cap ? doc->links_cap * 2 : 16;
+		doc->links = xreallocarray(doc->links, doc->links_cap,
+		    sizeof(*doc->links));
+	}
+	l = &doc->links[doc->nlinks++];
+	memset(l, 0, sizeof(*l));
+	return l;
+}
+
+static struct doc_block *
+doc_add_block(struct doc_walk *w, enum doc_kind kind)
+{
+	struct doc_block *b = doc_push_block(w->doc, kind);
+
 	b->list_depth = (int)w->nlists;
 	b->list = w->nlists > 0 ? w->top_lists : 0;
 	b->quote_depth = w->quote_depth;
 	b->text_off = b->info_off = 0;	/* the arena opens with "" */
-	b->first_link = doc->nlinks;
 	return b;
 }
 
@@ -316,13 +338,7 @@ doc_add_link(struct doc_walk *w, cmark_node *node, size_t start)
 	/* An empty destination names nothing to link to. */
 	if (url == NULL || *url == '\0')
 		return;
-	if (doc->nlinks == doc->links_cap) {
-		doc->links_cap = doc->links_cap ? doc->links_cap * 2 : 16;
-		doc->links = xreallocarray(doc->links, doc->links_cap,
-		    sizeof(*doc->links));
-	}
-	l = &doc->links[doc->nlinks++];
-	memset(l, 0, sizeof(*l));
+	l = doc_push_link(doc);
 	l->url_off = doc_intern(w, url, strlen(url));
 	l->label_off = doc_intern_collapsed(w, buf_str(&w->text) + start,
 	    w->text.len - start);
@@ -532,8 +548,7 @@ doc_walk_tree(struct doc_walk *w, cmark_node *root)
 	cmark_iter_free(it);
 }
 
-/* The arena no longer moves: turn offsets into pointers. */
-static void
+void
 doc_fix_pointers(struct doc *doc)
 {
 	for (size_t i = 0; i < doc->nlinks; i++) {

@@ -23,6 +23,7 @@ struct doc_link {
 	size_t		 start;		/* where its text starts in the block */
 	size_t		 end;		/* offset just after its text */
 	bool		 is_image;
+	bool		 is_search;	/* a search to send words to */
 	size_t		 url_off;	/* arena offsets while parsing */
 	size_t		 label_off;
 };
@@ -69,6 +70,18 @@ struct doc	*doc_parse(const char *markdown, size_t len);
  * call it after a batch of pages has been parsed.
  */
 void		 doc_trim(void);
+/*
+ * For builders of documents (doc_parse() and docbuild): appends a zeroed
+ * block of kind, its links to come next, or a zeroed link; the pointer
+ * lives until the next push.
+ */
+struct doc_block *doc_push_block(struct doc *doc, enum doc_kind kind);
+struct doc_link	*doc_push_link(struct doc *doc);
+/*
+ * Once doc->arena no longer moves: points every block's and link's
+ * strings into it from their offsets (for doc_parse() and docbuild).
+ */
+void		 doc_fix_pointers(struct doc *doc);
 /* Frees doc and everything it holds; doc_free(NULL) does nothing. */
 void		 doc_free(struct doc *doc);
 /*

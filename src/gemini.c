@@ -1,23 +1,17 @@
-/* gemini: Gemini requests and response headers. */
+/* gemini: Gemini requests, answered from the snapshot. */
 #include "gemini.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "gemstatus.h"
+#include "proto.h"
+#include "render.h"
 #include "search.h"
 #include "store.h"
 #include "url.h"
 #include "utf8.h"
-
-void
-gemini_header(struct buf *out, enum gemini_status status, const char *meta)
-{
-	buf_add_uint(out, (unsigned)status);
-	buf_addc(out, ' ');
-	buf_adds(out, meta);
-	buf_add(out, "\r\n", 2);
-}
 
 static bool
 gemini_host_matches(const char *host, const char *name)
@@ -102,63 +96,77 @@ gemini_parse(char *line, size_t len, const struct gemini_server *server,
 	return GEMINI_SUCCESS;
 }
 
+/* Makes reply a header-only answer. */
+static void
+gemini_reply(struct reply *reply, enum reply_status status, const char *meta)
+{
+	buf_clear(&reply->head);
+	reply->entry = NULL;
+	reply->status = status;
+	gemstatus_header(&reply->head, gemstatus_of(status), meta);
+}
+
+static void
+gemini_error(struct reply *reply, enum reply_status status, const char *why)
+{
+	gemini_reply(reply, status, why);
+}
+
 /* "/search": a prompt without a query, otherwise the matches grouped
  * under their sections. */
 static void
 gemini_search(const struct store *store, const char *query,
     struct reply *reply)
 {
-	const struct search_entry **results;
-	struct buf words = BUF_INIT, meta = BUF_INIT;
-	const char *why, *section = NULL;
+	struct search_answer found;
+	struct buf words = BUF_INIT, line = BUF_INIT;
+	struct render_opts opts;
+	const char *why = NULL, *section = NULL;
 	size_t len;
-	int n;
 
 	if (query == NULL || *query == '\0') {
-		gemini_header(&reply->head, GEMINI_INPUT,
-		    "Search the reading list");
-		reply->status = GEMINI_INPUT;
+		gemini_reply(reply, REPLY_INPUT, "Search the reading list");
 		return;
 	}
 	buf_adds(&words, query);
-	if (url_decode(words.data, &len) == -1) {
+	if (url_decode(words.data, &len) == -1)
 		why = "malformed percent-encoding in query";
-		n = -1;
-	} else if (memchr(words.data, '\0', len) != NULL) {
+	else if (memchr(words.data, '\0', len) != NULL)
 		why = "NUL byte in query";
-		n = -1;
-	} else
-		n = search_query(store_search(store), words.data, len,
-		    &results, &why);
-	if (n == -1) {
-		gemini_header(&reply->head, GEMINI_BAD_REQUEST, why);
-		reply->status = GEMINI_BAD_REQUEST;
+	else if (search_answer(store_search(store), words.data, len, &found,
+	    &why) == 0)
+		why = NULL;
+	if (why != NULL) {
+		gemini_reply(reply, REPLY_BAD_REQUEST, why);
 		buf_release(&words);
 		return;
 	}
-	search_group(results, (size_t)n);
-	buf_printf(&meta, "text/gemini; charset=utf-8; lang=%s",
-	    store_lang(store));
-	gemini_header(&reply->head, GEMINI_SUCCESS, meta.data);
-	buf_printf(&reply->head, "# Search: %s\n\n", words.data);
-	if (n == 0)
-		buf_adds(&reply->head, "No entry matches.\n");
-	else
-		buf_printf(&reply->head, "%d %s.\n", n,
-		    n == 1 ? "entry matches" : "entries match");
-	for (int i = 0; i < n; i++) {
-		if (section == NULL || strcmp(section, results[i]->section)) {
-			section = results[i]->section;
-			buf_printf(&reply->head, "\n## %s\n", *section ?
-			    section : "Other");
+	render_opts_init(&opts);
+	gemstatus_success(&reply->head, "text/gemini", store_lang(store));
+	buf_printf(&line, "Search: %s", words.data);
+	render_gemtext_heading(&reply->head, 1, line.data, line.len);
+	buf_addc(&reply->head, '\n');
+	buf_clear(&line);
+	search_summary(&line, found.n);
+	render_gemtext_text(&reply->head, line.data, line.len);
+	for (size_t i = 0; i < found.n; i++) {
+		const char *label = search_section_label(found.results[i]);
+
+		if (section == NULL || strcmp(section, label) != 0) {
+			section = label;
+			buf_addc(&reply->head, '\n');
+			render_gemtext_heading(&reply->head, 2, label,
+			    strlen(label));
 		}
-		buf_adds(&reply->head, results[i]->gemtext);
+		buf_adds(&reply->head, found.results[i]->gemtext);
 	}
-	buf_adds(&reply->head, "\n=> /search Search again\n=> / Home\n");
-	reply->status = GEMINI_SUCCESS;
-	free(results);
+	buf_addc(&reply->head, '\n');
+	render_gemtext_link(&reply->head, "/search", "Search again", &opts);
+	render_gemtext_link(&reply->head, "/", "Home", &opts);
+	reply->status = REPLY_FOUND;
+	search_answer_release(&found);
 	buf_release(&words);
-	buf_release(&meta);
+	buf_release(&line);
 }
 
 void
@@ -171,17 +179,44 @@ gemini_respond(const struct store *store, const struct gemini_request *req,
 		gemini_search(store, req->query, reply);
 		return;
 	}
-	e = store_gemini(store, req->path);
-
-	if (e == NULL) {
-		gemini_header(&reply->head, GEMINI_NOT_FOUND, "Not found");
-		reply->status = GEMINI_NOT_FOUND;
-	} else if (e->kind == STORE_REDIRECT) {
-		gemini_header(&reply->head, GEMINI_REDIRECT_PERMANENT,
-		    e->data);
-		reply->status = GEMINI_REDIRECT_PERMANENT;
-	} else {
+	if ((e = store_gemini(store, req->path)) == NULL)
+		gemini_reply(reply, REPLY_NOT_FOUND, "Not found");
+	else if (e->kind == STORE_REDIRECT)
+		gemini_reply(reply, REPLY_REDIRECT, e->data);
+	else {
 		reply->entry = e;
-		reply->status = GEMINI_SUCCESS;
+		reply->status = REPLY_FOUND;
 	}
 }
+
+static void
+gemini_answer(const struct proto_ctx *ctx, char *line, size_t len,
+    struct reply *reply)
+{
+	struct gemini_server server = { ctx->hostname, ctx->port };
+	struct gemini_request req;
+	const char *why;
+	enum gemini_status st = gemini_parse(line, len, &server, ctx->sni,
+	    &req, &why);
+
+	if (st == GEMINI_SUCCESS)
+		gemini_respond(ctx->store, &req, reply);
+	else
+		gemini_reply(reply, st == GEMINI_PROXY_REFUSED ? REPLY_REFUSED :
+		    REPLY_BAD_REQUEST, why);
+}
+
+static int
+gemini_log_status(enum reply_status status)
+{
+	return status == REPLY_NONE ? 0 : (int)gemstatus_of(status);
+}
+
+const struct proto gemini_proto = {
+	.name = "gemini",
+	/* CR LF only: a bare LF ends no request. */
+	.rules = { GEMINI_MAX_REQUEST, false, false },
+	.answer = gemini_answer,
+	.error = gemini_error,
+	.log_status = gemini_log_status,
+};

@@ -1,26 +1,14 @@
-/* gemini: Gemini requests and response headers. */
+/* gemini: Gemini requests, answered from the snapshot. */
 #ifndef CAPSULED_GEMINI_H
 #define CAPSULED_GEMINI_H
 
 #include <stddef.h>
 
 #include "buf.h"
+#include "gemstatus.h"
 #include "reply.h"
 
 #define GEMINI_MAX_REQUEST	1024
-
-enum gemini_status {
-	GEMINI_INPUT = 10,
-	GEMINI_SUCCESS = 20,
-	GEMINI_REDIRECT_TEMPORARY = 30,
-	GEMINI_REDIRECT_PERMANENT = 31,
-	GEMINI_TEMPORARY_FAILURE = 40,
-	GEMINI_SLOW_DOWN = 44,
-	GEMINI_PERMANENT_FAILURE = 50,
-	GEMINI_NOT_FOUND = 51,
-	GEMINI_PROXY_REFUSED = 53,
-	GEMINI_BAD_REQUEST = 59,
-};
 
 struct store;
 
@@ -46,11 +34,11 @@ struct gemini_request {
 enum gemini_status gemini_parse(char *line, size_t len,
 		    const struct gemini_server *server, const char *sni,
 		    struct gemini_request *req, const char **why);
-/* Answers a valid request from the snapshot. */
+/*
+ * Answers a valid request from the snapshot: reply gets the entry to
+ * send, or a header (and for a search, the whole page) made for it.
+ */
 void		 gemini_respond(const struct store *store,
 		    const struct gemini_request *req, struct reply *reply);
-/* Appends "STATUS META\r\n". */
-void		 gemini_header(struct buf *out, enum gemini_status status,
-		    const char *meta);
 
 #endif

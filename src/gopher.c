@@ -1,4 +1,4 @@
-/* gopher: RFC 1436 requests and the answers that are not pages. */
+/* gopher: RFC 1436 requests, answered from the snapshot. */
 #include "gopher.h"
 
 #include <stdio.h>
@@ -7,10 +7,10 @@
 #include <strings.h>
 
 #include "gophermap.h"
+#include "proto.h"
 #include "search.h"
 #include "store.h"
 #include "url.h"
-#include "version.h"
 
 int
 gopher_parse(char *line, size_t len, struct gopher_request *req,
@@ -51,113 +51,44 @@ gopher_parse(char *line, size_t len, struct gopher_request *req,
 	return 0;
 }
 
-void
-gopher_text_item(struct buf *out, const char *text, size_t len)
-{
-	const char *p = text, *end = text + len, *nl;
 
-	buf_reserve(out, len + len / 16 + 8);
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (*p == '.')
-			buf_addc(out, '.');
-		buf_add(out, p, (size_t)((nl ? nl : end) - p));
-		buf_add(out, "\r\n", 2);
-		p = nl ? nl + 1 : end;
+
+
+
+
+/* Looks path (a buffer that may be changed) up as a normalised path:
+ * "page", "/a/../page" and "/page/" all reach "/page". */
+static const struct store_entry *
+gopher_lookup_path(const struct store *store, struct buf *path,
+    const char **why)
+{
+	const struct store_entry *e;
+
+	if (url_normalize_path(path->data) == -1) {
+		*why = "refused: the path climbs above the root";
+		return NULL;
 	}
-	buf_add(out, ".\r\n", 3);
-}
-
-void
-gopher_error_menu(struct buf *out, const char *message)
-{
-	gophermap_error(out, message);
-	gophermap_end(out);
-}
-
-static void
-gopher_html_escape(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_adds(out, "&amp;");
-			break;
-		case '<':
-			buf_adds(out, "&lt;");
-			break;
-		case '>':
-			buf_adds(out, "&gt;");
-			break;
-		case '"':
-			buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			buf_adds(out, "&#39;");
-			break;
-		default:
-			buf_addc(out, *s);
-		}
+	path->len = strlen(path->data);
+	if ((e = store_gopher(store, path->data)) == NULL && path->len > 1 &&
+	    path->data[path->len - 1] == '/') {
+		buf_truncate(path, path->len - 1);
+		e = store_gopher(store, path->data);
 	}
+	return e;
 }
 
-int
-gopher_url_page(struct buf *out, const char *url, const char **why)
-{
-	static const char *schemes[] = {
-		"http", "https", "gemini", "gopher", "ftp", "ftps", "mailto",
-		"irc", "ircs", "news", "nntp", "telnet", "xmpp", "finger",
-		"spartan",
-	};
-	size_t slen = url_scheme_len(url, strlen(url));
-	bool known = false;
-
-	for (const char *p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			*why = "URL holds spaces or control bytes";
-			return -1;
-		}
-	for (size_t i = 0; slen > 0 && i < sizeof(schemes) /
-	    sizeof(schemes[0]); i++)
-		if (strlen(schemes[i]) == slen &&
-		    strncasecmp(url, schemes[i], slen) == 0)
-			known = true;
-	if (!known) {
-		*why = "URL scheme not allowed";
-		return -1;
-	}
-	buf_adds(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<meta http-equiv=\"refresh\" content=\"2; url=");
-	gopher_html_escape(out, url);
-	buf_adds(out, "\"><title>Leaving Gopherspace</title></head>\n<body>"
-	    "<p>This link leaves Gopherspace for <a href=\"");
-	gopher_html_escape(out, url);
-	buf_adds(out, "\">");
-	gopher_html_escape(out, url);
-	buf_adds(out, "</a>.</p></body></html>\n");
-	return 0;
-}
-
-void
-gopher_caps(struct buf *out, const char *host)
-{
-	buf_printf(out, "CAPS\n\nCapsVersion=1\nExpireCapsAfter=3600\n\n"
-	    "PathDelimeter=/\nPathIdentity=.\nPathParent=..\n"
-	    "PathParentDouble=FALSE\nPathEscapeCharacter=\\\n"
-	    "PathKeepPreDelimeter=FALSE\n\n"
-	    "ServerSoftware=capsuled\nServerSoftwareVersion=%s\n"
-	    "ServerDefaultEncoding=utf-8\nServerSupportsStdinScripts=FALSE\n"
-	    "ServerServerName=%s\n", CAPSULED_VERSION, host);
-}
-
-/* Finds the entry for a selector: as sent, then as a normalised path
- * ("page", "/a/../page", "/page/" all reach "/page"). */
+/*
+ * Finds the entry for a selector: as sent, then as a normalised path,
+ * then percent-decoded (the form menus give names that hold bytes a
+ * selector cannot carry, such as a line feed).
+ */
 static const struct store_entry *
 gopher_lookup(const struct store *store, const char *selector,
     const char **why)
 {
 	const struct store_entry *e;
 	struct buf path = BUF_INIT;
+	size_t len;
 
 	*why = NULL;
 	if ((e = store_gopher(store, selector)) != NULL)
@@ -165,18 +96,35 @@ gopher_lookup(const struct store *store, const char *selector,
 	if (*selector != '/')
 		buf_addc(&path, '/');
 	buf_adds(&path, selector);
-	if (url_normalize_path(path.data) == -1)
-		*why = "refused: the path climbs above the root";
-	else {
-		path.len = strlen(path.data);
-		if ((e = store_gopher(store, path.data)) == NULL &&
-		    path.len > 1 && path.data[path.len - 1] == '/') {
-			buf_truncate(&path, path.len - 1);
-			e = store_gopher(store, path.data);
-		}
+	e = gopher_lookup_path(store, &path, why);
+	if (e == NULL && *why == NULL && strchr(selector, '%') != NULL) {
+		buf_clear(&path);
+		if (*selector != '/')
+			buf_addc(&path, '/');
+		buf_adds(&path, selector);
+		if (url_decode(path.data, &len) == 0 &&
+		    strlen(path.data) == len)
+			e = gopher_lookup_path(store, &path, why);
 	}
 	buf_release(&path);
 	return e;
+}
+
+static void
+gopher_error(struct reply *reply, enum reply_status status, const char *why)
+{
+	struct buf msg = BUF_INIT;
+
+	buf_clear(&reply->head);
+	reply->entry = NULL;
+	reply->status = status;
+	if (status == REPLY_SLOW_DOWN) {
+		buf_printf(&msg, "Too many requests from your address; retry "
+		    "in %s s", why);
+		why = msg.data;
+	}
+	gophermap_error_menu(&reply->head, why);
+	buf_release(&msg);
 }
 
 /* "/search" TAB words: the matching entries as the page's items. */
@@ -184,48 +132,41 @@ static void
 gopher_search(const struct store *store, const char *query,
     struct reply *reply)
 {
-	const struct search_entry **results;
+	static const char hint[] = "Search the reading list: send words "
+	    "after a TAB (a type 7 item)";
+	struct search_answer found;
 	struct buf line = BUF_INIT;
 	const char *why, *section = NULL;
-	int n;
 
 	if (query == NULL || *query == '\0') {
-		static const char hint[] = "Search the reading list: send "
-		    "words after a TAB (a type 7 item)";
-
 		gophermap_info(&reply->head, hint, sizeof(hint) - 1);
 		gophermap_end(&reply->head);
-		reply->status = 10;
+		reply->status = REPLY_INPUT;
 		return;
 	}
-	if ((n = search_query(store_search(store), query, strlen(query),
-	    &results, &why)) == -1) {
-		gopher_error_menu(&reply->head, why);
-		reply->status = 59;
+	if (search_answer(store_search(store), query, strlen(query), &found,
+	    &why) == -1) {
+		gopher_error(reply, REPLY_BAD_REQUEST, why);
 		return;
 	}
-	search_group(results, (size_t)n);
 	buf_printf(&line, "Search: %s", query);
 	gophermap_info(&reply->head, line.data, line.len);
 	buf_clear(&line);
-	if (n == 0)
-		buf_adds(&line, "No entry matches.");
-	else
-		buf_printf(&line, "%d %s.", n, n == 1 ? "entry matches" :
-		    "entries match");
+	search_summary(&line, found.n);
 	gophermap_info(&reply->head, line.data, line.len);
-	for (int i = 0; i < n; i++) {
-		if (section == NULL || strcmp(section, results[i]->section)) {
-			section = results[i]->section;
+	for (size_t i = 0; i < found.n; i++) {
+		const char *label = search_section_label(found.results[i]);
+
+		if (section == NULL || strcmp(section, label) != 0) {
+			section = label;
 			gophermap_info(&reply->head, "", 0);
-			gophermap_info(&reply->head, *section ? section :
-			    "Other", strlen(*section ? section : "Other"));
+			gophermap_info(&reply->head, label, strlen(label));
 		}
-		buf_adds(&reply->head, results[i]->gophermap);
+		buf_adds(&reply->head, found.results[i]->gophermap);
 	}
 	gophermap_end(&reply->head);
-	reply->status = 20;
-	free(results);
+	reply->status = REPLY_FOUND;
+	search_answer_release(&found);
 	buf_release(&line);
 }
 
@@ -243,28 +184,72 @@ gopher_respond(const struct store *store, const struct gopher_request *req,
 		return;
 	}
 	if (strncmp(req->selector, "URL:", 4) == 0) {
-		if (gopher_url_page(&reply->head, req->selector + 4, &why) ==
-		    -1) {
-			gopher_error_menu(&reply->head, why);
-			reply->status = 59;
-		} else
-			reply->status = 20;
+		if (gophermap_url_page(&reply->head, req->selector + 4, &why) ==
+		    -1)
+			gopher_error(reply, REPLY_BAD_REQUEST, why);
+		else
+			reply->status = REPLY_FOUND;
 		return;
 	}
 	if ((e = gopher_lookup(store, req->selector, &why)) != NULL &&
 	    e->kind != STORE_REDIRECT) {
 		reply->entry = e;
-		reply->status = 20;
+		reply->status = REPLY_FOUND;
 		return;
 	}
 	if (why != NULL) {
-		gopher_error_menu(&reply->head, why);
-		reply->status = 59;
+		gopher_error(reply, REPLY_REFUSED, why);
 		return;
 	}
 	buf_adds(&message, "Not found: ");
 	buf_add(&message, req->selector, strnlen(req->selector, 200));
-	gopher_error_menu(&reply->head, message.data);
+	gopher_error(reply, REPLY_NOT_FOUND, message.data);
 	buf_release(&message);
-	reply->status = 51;
 }
+
+static void
+gopher_answer(const struct proto_ctx *ctx, char *line, size_t len,
+    struct reply *reply)
+{
+	struct gopher_request req;
+	const char *why;
+
+	if (gopher_parse(line, len, &req, &why) == -1)
+		gopher_error(reply, REPLY_BAD_REQUEST, why);
+	else
+		gopher_respond(ctx->store, &req, reply);
+}
+
+int
+gopher_log_status(enum reply_status status)
+{
+	/* The numbers the access log documents, borrowed from Gemini. */
+	switch (status) {
+	case REPLY_NONE:
+		return 0;
+	case REPLY_FOUND:
+		return 20;
+	case REPLY_INPUT:
+		return 10;
+	case REPLY_SLOW_DOWN:
+		return 44;
+	case REPLY_UNAVAILABLE:
+		return 40;
+	case REPLY_REDIRECT:
+	case REPLY_NOT_FOUND:
+		return 51;
+	case REPLY_BAD_REQUEST:
+	case REPLY_REFUSED:
+		break;
+	}
+	return 59;
+}
+
+const struct proto gopher_proto = {
+	.name = "gopher",
+	/* Clients send CR LF, LF alone, or close their side. */
+	.rules = { GOPHER_MAX_SELECTOR, true, true },
+	.answer = gopher_answer,
+	.error = gopher_error,
+	.log_status = gopher_log_status,
+};

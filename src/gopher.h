@@ -1,4 +1,4 @@
-/* gopher: RFC 1436 requests and the answers that are not pages. */
+/* gopher: RFC 1436 requests, answered from the snapshot. */
 #ifndef CAPSULED_GOPHER_H
 #define CAPSULED_GOPHER_H
 
@@ -28,26 +28,12 @@ int	gopher_parse(char *line, size_t len, struct gopher_request *req,
 	    const char **why);
 /*
  * Answers a request from the snapshot: fills reply with the entry to send
- * or with an error menu.  The status it sets, for the access log, uses
- * Gemini's numbers: 20 found, 51 not found, 59 refused.
+ * or with a menu made for the request (an error, a search result).
  */
 void	gopher_respond(const struct store *store,
 	    const struct gopher_request *req, struct reply *reply);
-/*
- * Appends text as an RFC 1436 text item: CR LF line endings, a '.' doubled
- * at the start of a line, and the closing "." line.
- */
-void	gopher_text_item(struct buf *out, const char *text, size_t len);
-/* Appends a whole menu holding one type 3 error line. */
-void	gopher_error_menu(struct buf *out, const char *message);
-/*
- * Appends the HTML page that sends a client that does not know the "URL:"
- * convention on to url.  Returns 0, or -1 with *why set when url has no
- * scheme or one that is not allowed (only http, https, gemini, gopher,
- * ftp, mailto and a few more are).
- */
-int	gopher_url_page(struct buf *out, const char *url, const char **why);
-/* Appends caps.txt, which describes this server to clients. */
-void	gopher_caps(struct buf *out, const char *host);
+/* The number the access log shows for a Gopher reply: Gemini's numbers,
+ * 20 found, 10 search prompt, 44 slowed down, 51 not found, 59 refused. */
+int	gopher_log_status(enum reply_status status);
 
 #endif

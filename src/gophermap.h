@@ -30,4 +30,21 @@ void	gophermap_error(struct buf *out, const char *text);
 /* Appends the menu's closing "." line. */
 void	gophermap_end(struct buf *out);
 
+/*
+ * Appends text as an RFC 1436 text item: CR LF line endings, a '.' doubled
+ * at the start of a line, and the closing "." line.
+ */
+void	gophermap_text_item(struct buf *out, const char *text, size_t len);
+/* Appends a whole menu holding one type 3 error line. */
+void	gophermap_error_menu(struct buf *out, const char *message);
+/*
+ * Appends the HTML page that sends a client that does not know the "URL:"
+ * convention on to url, every byte of url escaped.  Returns 0, or -1 with
+ * *why set when url has no scheme or one that is not allowed (only http,
+ * https, gemini, gopher, ftp, mailto and a few more are).
+ */
+int	gophermap_url_page(struct buf *out, const char *url, const char **why);
+/* Appends caps.txt, which describes this server to clients. */
+void	gophermap_caps(struct buf *out, const char *host);
+
 #endif

@@ -4,30 +4,28 @@
 #include "limit.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "buf.h"
+#include "hmap.h"
 
 /* Addresses idle this long are forgotten when the table is swept. */
 #define LIMITS_FORGET_SECONDS	120.0
+/* The table is swept when it holds this many, or twice what was left. */
+#define LIMITS_SWEEP_MIN	256
 
 struct limits_entry {
-	char		 addr[64];	/* "" marks a free slot */
 	unsigned	 conns;
-	double		 tokens;
+	double		 tokens;	/* < 0: not filled yet */
 	double		 last;		/* when tokens was last filled */
-	bool		 used;
 };
 
 struct limits {
 	pthread_mutex_t		 lock;
-	struct limits_entry	*slots;
-	unsigned		 cap;		/* a power of two */
-	unsigned		 count;
-	double			 swept;
+	struct hmap		 addrs;		/* address -> limits_entry */
+	size_t			 sweep_at;	/* sweep when this many */
 };
 
 struct limits *
@@ -36,8 +34,7 @@ limits_new(void)
 	struct limits *l = xcalloc(1, sizeof(*l));
 
 	pthread_mutex_init(&l->lock, NULL);
-	l->cap = 256;
-	l->slots = xcalloc(l->cap, sizeof(*l->slots));
+	l->sweep_at = LIMITS_SWEEP_MIN;
 	return l;
 }
 
@@ -47,82 +44,46 @@ limits_free(struct limits *l)
 	if (l == NULL)
 		return;
 	pthread_mutex_destroy(&l->lock);
-	free(l->slots);
+	hmap_free(&l->addrs, free);
 	free(l);
 }
 
-static uint32_t
-limits_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static struct limits_entry *
-limits_slot(struct limits_entry *slots, unsigned cap, const char *addr)
-{
-	unsigned i = limits_hash(addr) & (cap - 1);
-
-	while (slots[i].used && strcmp(slots[i].addr, addr) != 0)
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
 /* Whether an entry is still worth keeping: open connections, or seen of
- * late. */
+ * late.  arg points to the time now. */
 static bool
-limits_live(const struct limits_entry *e, double now)
+limits_live(void *value, void *arg)
 {
-	return e->used && (e->conns > 0 ||
-	    now - e->last < LIMITS_FORGET_SECONDS);
+	const struct limits_entry *e = value;
+	double now = *(const double *)arg;
+
+	return e->conns > 0 || now - e->last < LIMITS_FORGET_SECONDS;
 }
 
-/* Rebuilds the table without forgotten addresses, larger if need be. */
+/* Forgets the addresses that are no longer live; the lock is held. */
 static void
-limits_rebuild(struct limits *l, double now)
+limits_sweep(struct limits *l, double now)
 {
-	unsigned cap = l->cap, live = 0;
-	struct limits_entry *fresh;
-
-	for (unsigned i = 0; i < l->cap; i++)
-		live += limits_live(&l->slots[i], now);
-	while (live * 2 >= cap)
-		cap *= 2;
-	fresh = xcalloc(cap, sizeof(*fresh));
-	for (unsigned i = 0; i < l->cap; i++) {
-		struct limits_entry *e = &l->slots[i];
-
-		if (limits_live(e, now))
-			*limits_slot(fresh, cap, e->addr) = *e;
-	}
-	free(l->slots);
-	l->slots = fresh;
-	l->cap = cap;
-	l->count = live;
-	l->swept = now;
+	hmap_keep_if(&l->addrs, limits_live, &now, free);
+	l->sweep_at = l->addrs.count * 2 > LIMITS_SWEEP_MIN ?
+	    l->addrs.count * 2 : LIMITS_SWEEP_MIN;
 }
 
 /* The entry for addr, made if new; the lock is held. */
 static struct limits_entry *
 limits_get(struct limits *l, const char *addr, double now)
 {
-	struct limits_entry *e;
+	struct limits_entry **slot;
+	bool added;
 
-	if ((l->count + 1) * 4 > l->cap * 3)
-		limits_rebuild(l, now);
-	e = limits_slot(l->slots, l->cap, addr);
-	if (!e->used) {
-		memset(e, 0, sizeof(*e));
-		e->used = true;
-		strncpy(e->addr, addr, sizeof(e->addr) - 1);
-		e->tokens = -1;
-		e->last = now;
-		l->count++;
+	if (l->addrs.count >= l->sweep_at)
+		limits_sweep(l, now);
+	slot = (struct limits_entry **)hmap_slot(&l->addrs, addr, &added);
+	if (added) {
+		*slot = xcalloc(1, sizeof(**slot));
+		(*slot)->tokens = -1;
+		(*slot)->last = now;
 	}
-	return e;
+	return *slot;
 }
 
 double
@@ -154,8 +115,8 @@ limits_conn_close(struct limits *l, const char *addr)
 	struct limits_entry *e;
 
 	pthread_mutex_lock(&l->lock);
-	e = limits_slot(l->slots, l->cap, addr);
-	if (e->used && e->conns > 0)
+	e = hmap_get(&l->addrs, addr);
+	if (e != NULL && e->conns > 0)
 		e->conns--;
 	pthread_mutex_unlock(&l->lock);
 }
@@ -192,12 +153,13 @@ limits_request(struct limits *l, const char *addr, unsigned rate,
 }
 
 unsigned
-limits_tracked(struct limits *l)
+limits_tracked(struct limits *l, double now)
 {
 	unsigned n;
 
 	pthread_mutex_lock(&l->lock);
-	n = l->count;
+	limits_sweep(l, now);
+	n = (unsigned)l->addrs.count;
 	pthread_mutex_unlock(&l->lock);
 	return n;
 }

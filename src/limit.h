@@ -26,7 +26,8 @@ bool		 limits_request(struct limits *l, const char *addr,
 		    unsigned rate, double now, unsigned *retry);
 /* The monotonic clock in seconds, as limits_request() takes it. */
 double		 limits_now(void);
-/* How many addresses the table tracks (for tests). */
-unsigned	 limits_tracked(struct limits *l);
+/* How many addresses the table tracks once those idle at now are
+ * forgotten (for tests). */
+unsigned	 limits_tracked(struct limits *l, double now);
 
 #endif

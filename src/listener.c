@@ -13,20 +13,26 @@
 
 #include <event2/listener.h>
 
+#include "config.h"
 #include "conn.h"
 #include "log.h"
+#include "proto.h"
 #include "worker.h"
 
-/* Seconds the kernel holds a silent connection before accept sees it. */
-#define LISTENER_DEFER_SECONDS	5
+/*
+ * TCP_DEFER_ACCEPT's setting.  Linux turns it into SYN-ACK
+ * retransmissions: one, so that a connection that sends nothing reaches
+ * accept after LISTENER_DEFER_WAIT seconds (the first retransmission,
+ * at the initial RTO of one second), and the request deadline counts it.
+ */
+#define LISTENER_DEFER_SECONDS	1
 /* The kernel caps it at net.core.somaxconn. */
 #define LISTENER_BACKLOG	4096
 
 struct listener {
 	struct worker		*worker;
 	struct evconnlistener	*ev;
-	enum listener_proto	 proto;
-	bool			 proxy;
+	struct conn_spec	 spec;	/* what its connections carry */
 };
 
 static void
@@ -36,8 +42,7 @@ listener_accept_cb(struct evconnlistener *ev, evutil_socket_t fd,
 	struct listener *l = arg;
 
 	(void)ev;
-	conn_new(l->worker, fd, sa, (socklen_t)salen,
-	    l->proto == LISTENER_GEMINI, l->proxy);
+	conn_new(l->worker, fd, sa, (socklen_t)salen, &l->spec);
 }
 
 static void
@@ -94,14 +99,17 @@ listener_bind(const struct addrinfo *ai, bool reuseport, struct buf *err)
 
 static struct listener *
 listener_start(struct worker *worker, enum listener_proto proto, bool proxy,
-    int fd)
+    unsigned port, int fd)
 {
 	struct listener *l = xcalloc(1, sizeof(*l));
 
 	l->worker = worker;
-	l->proto = proto;
-	l->proxy = proxy;
-	l->ev = evconnlistener_new(worker->base, listener_accept_cb, l,
+	l->spec.proto = proto == LISTENER_GEMINI ? &gemini_proto :
+	    &gopher_proto;
+	l->spec.tls = proto == LISTENER_GEMINI;
+	l->spec.proxy = proxy;
+	l->spec.port = port;
+	l->ev = evconnlistener_new(worker_base(worker), listener_accept_cb, l,
 	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
 	if (l->ev == NULL) {
 		close(fd);
@@ -150,7 +158,7 @@ listener_bind_all(struct worker *worker, enum listener_proto proto,
 				if (nhosts == 2 && ai->ai_family == AF_INET6 &&
 				    made > 0) {
 					if (worker == NULL ||
-					    worker->id == 0)
+					    worker_id(worker) == 0)
 						log_warn("[%s]:%u: %s; IPv6 not "
 						    "served", hosts[i], port,
 						    buf_str(err));
@@ -165,7 +173,7 @@ listener_bind_all(struct worker *worker, enum listener_proto proto,
 			if (worker == NULL)
 				close(fd);
 			else if (made == max || (out[made] = listener_start(
-			    worker, proto, proxy, fd)) == NULL) {
+			    worker, proto, proxy, port, fd)) == NULL) {
 				buf_printf(err, "cannot listen on %s port %u",
 				    hosts[i], port);
 				if (made == max)
@@ -189,6 +197,27 @@ listener_open(struct worker *worker, enum listener_proto proto, bool proxy,
 {
 	return listener_bind_all(worker, proto, proxy, addr, port, out, max,
 	    err);
+}
+
+_Static_assert(LISTENER_MAX_SPECS >= 2 * CONFIG_MAX_LISTEN,
+    "every address with both protocols");
+
+size_t
+listener_specs(const struct config *cfg, struct listen_spec *out)
+{
+	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1, n = 0;
+
+	for (size_t i = 0; i < naddrs; i++) {
+		const char *addr = cfg->nlisten > 0 ? cfg->listen[i] : "*";
+
+		if (cfg->gopher_port != 0)
+			out[n++] = (struct listen_spec){ LISTENER_GOPHER,
+			    cfg->gopher_proxy, addr, cfg->gopher_port };
+		if (cfg->gemini_port != 0)
+			out[n++] = (struct listen_spec){ LISTENER_GEMINI,
+			    cfg->gemini_proxy, addr, cfg->gemini_port };
+	}
+	return n;
 }
 
 int

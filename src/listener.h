@@ -14,6 +14,28 @@ enum listener_proto {
 };
 
 struct listener;
+struct config;
+
+/* One listener a worker opens: a protocol on an address and port. */
+struct listen_spec {
+	enum listener_proto	 proto;
+	bool			 proxy;	/* a PROXY header comes first */
+	const char		*addr;	/* "*": every IPv4 and IPv6 address */
+	unsigned		 port;
+};
+
+#define LISTENER_MAX_SPECS	32
+
+/*
+ * Fills out with the listeners cfg asks for (each listen address with
+ * each protocol that has a port) and returns how many; the strings are
+ * borrowed from cfg.  The one list both the probe and the workers use.
+ */
+size_t	listener_specs(const struct config *cfg, struct listen_spec *out);
+
+/* The longest the kernel holds a connection that has sent nothing before
+ * accept sees it (deferred accepting): the request deadline counts it. */
+#define LISTENER_DEFER_WAIT	1
 
 /*
  * Binds addr ("*" for every IPv4 and IPv6 address) on port with

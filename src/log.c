@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +105,7 @@ log_access_open(const char *dest, struct buf *err)
 	free(log_access_path);
 	log_access_path = NULL;
 	if (file) {
-		log_access_path = xstrndup(dest, strlen(dest));
+		log_access_path = xstrdup(dest);
 		log_access_kind = LOG_ACCESS_FILE;
 	} else if (strcmp(dest, "syslog") == 0) {
 		log_open_syslog();
@@ -125,13 +127,79 @@ log_write_all(int fd, const char *data, size_t len)
 	}
 }
 
+/*
+ * The access-log file's health, over all threads: lines lost since it
+ * last failed, and when the operator was last told.  A full disk must
+ * not silence the log without a word, nor fill the error log either.
+ */
+#define LOG_FAILURE_EVERY	60	/* seconds between reports */
+static atomic_bool log_access_failing;
+static atomic_ullong log_access_lost;		/* since it began failing */
+static _Atomic time_t log_access_told;		/* last report */
+
+static unsigned long long
+log_count_lines(const char *data, size_t len)
+{
+	unsigned long long n = 0;
+
+	for (const char *p = data; (p = memchr(p, '\n', len -
+	    (size_t)(p - data))) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* A write of the access-log file failed with err, losing lines. */
+static void
+log_access_failed(int err, unsigned long long lines)
+{
+	unsigned long long lost = atomic_fetch_add(&log_access_lost, lines) +
+	    lines;
+	time_t now = time(NULL), told = atomic_load(&log_access_told);
+	bool first = !atomic_exchange(&log_access_failing, true);
+
+	if (!first && now - told < LOG_FAILURE_EVERY)
+		return;
+	if (!atomic_compare_exchange_strong(&log_access_told, &told, now))
+		return;
+	/* Not the path: the main thread may be changing it. */
+	log_error("writing the access log: %s; %llu line%s lost so far",
+	    strerror(err), lost, lost == 1 ? "" : "s");
+}
+
+/* A write succeeded: if writes had failed, say that they work again. */
+static void
+log_access_recovered(void)
+{
+	unsigned long long lost;
+
+	if (!atomic_load(&log_access_failing) ||
+	    !atomic_exchange(&log_access_failing, false))
+		return;
+	lost = atomic_exchange(&log_access_lost, 0);
+	atomic_store(&log_access_told, 0);
+	log_info("writing the access log again; %llu line%s lost", lost,
+	    lost == 1 ? "" : "s");
+}
+
 void
 log_access_flush(void)
 {
 	int fd = log_access_file;
+	ssize_t n;
 
-	if (log_pending.len > 0 && fd != -1)
-		log_write_all(fd, log_pending.data, log_pending.len);
+	if (log_pending.len > 0 && fd != -1) {
+		n = write(fd, log_pending.data, log_pending.len);
+		if (n == (ssize_t)log_pending.len)
+			log_access_recovered();
+		else {
+			/* A short write kept the lines that went in whole. */
+			size_t done = n > 0 ? (size_t)n : 0;
+
+			log_access_failed(n == -1 ? errno : ENOSPC,
+			    log_count_lines(log_pending.data + done,
+			    log_pending.len - done));
+		}
+	}
 	log_pending.len = 0;
 }
 
@@ -168,7 +236,7 @@ log_access_reopen(void)
 
 	if (log_access_path == NULL)
 		return;
-	path = xstrndup(log_access_path, strlen(log_access_path));
+	path = xstrdup(log_access_path);
 	if (log_access_open(path, &err) == -1)
 		log_error("reopening the access log: %s", err.data);
 	else
@@ -355,10 +423,10 @@ log_append(char *line, size_t *len, const char *s)
  */
 void
 log_access(const char *addr, const char *proto, const char *request,
-    int status, unsigned long long bytes, unsigned long ms)
+    int status, unsigned long long bytes, unsigned long long us)
 {
-	/* " 404 18446744073709551615 18446744073709551615\n" and a NUL. */
-	enum { TAIL = 64 };
+	/* " 404 18446744073709551615 18446744073709551.615\n", a NUL. */
+	enum { TAIL = 72 };
 	char line[LOG_ACCESS_MAX];
 	size_t len = 0;
 	int n;
@@ -374,7 +442,8 @@ log_access(const char *addr, const char *proto, const char *request,
 	log_append(line, &len, proto);
 	log_append(line, &len, " \"");
 	log_escape(line, &len, TAIL, request);
-	n = snprintf(line + len, TAIL, "\" %d %llu %lu\n", status, bytes, ms);
+	n = snprintf(line + len, TAIL, "\" %d %llu %llu.%03llu\n", status,
+	    bytes, us / 1000, us % 1000);
 	if (n < 0 || n >= TAIL)
 		return;
 	log_access_write(line, len + (size_t)n);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
+#include "file.h"
 #include "gophermap.h"
 #include "log.h"
 #include "render.h"
@@ -30,52 +32,16 @@ usage(FILE *f)
 	    "       capsuled --version | --help\n", f);
 }
 
-/* Reads a whole file into out; 0 or -1 with errno set. */
-static int
-read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	if (ferror(f)) {
-		int saved = errno;
-
-		fclose(f);
-		errno = saved;
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int
-parse_number(const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || *s == '-' ||
-	    v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
+/* The largest Markdown file the render mode takes, as the server does. */
+#define RENDER_MAX_INPUT	(16 * 1024 * 1024)
 
 static int
 render_main(int argc, char **argv)
 {
 	struct render_opts opts;
 	enum render_format fmt;
-	struct buf md = BUF_INIT, out = BUF_INIT;
-	unsigned long n;
+	struct buf md = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	unsigned n;
 	int ch;
 
 	render_opts_init(&opts);
@@ -86,15 +52,15 @@ render_main(int argc, char **argv)
 			opts.host = optarg;
 			break;
 		case 'P':
-			if (parse_number(optarg, 1, 65535, &n) == -1) {
+			if (config_number(optarg, 1, 65535, &n) == -1) {
 				fprintf(stderr, "capsuled: bad port: %s\n",
 				    optarg);
 				return EXIT_USAGE;
 			}
-			opts.port = (unsigned)n;
+			opts.port = n;
 			break;
 		case 'w':
-			if (parse_number(optarg, 20, 1000, &n) == -1) {
+			if (config_number(optarg, 20, 1000, &n) == -1) {
 				fprintf(stderr, "capsuled: bad width: %s "
 				    "(20 to 1000)\n", optarg);
 				return EXIT_USAGE;
@@ -115,9 +81,9 @@ render_main(int argc, char **argv)
 		    "gophermap or text)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (read_file(argv[optind + 1], &md) == -1) {
-		fprintf(stderr, "capsuled: %s: %s\n", argv[optind + 1],
-		    strerror(errno));
+	if (file_read(argv[optind + 1], RENDER_MAX_INPUT, &md, &err) == -1) {
+		fprintf(stderr, "capsuled: %s\n", err.data);
+		buf_release(&err);
 		return EXIT_USAGE;
 	}
 	render_markdown(buf_str(&md), md.len, fmt, &opts, &out);

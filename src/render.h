@@ -56,6 +56,17 @@ void	render_gopher_link(struct buf *out, const char *url,
 	    const struct render_opts *opts);
 
 /*
+ * Single gemtext lines, for the pages built per request (search results):
+ * a heading (level 1-3), a text line kept text, a link line.  Control
+ * bytes in text and label become spaces.
+ */
+void	render_gemtext_heading(struct buf *out, int level, const char *text,
+	    size_t len);
+void	render_gemtext_text(struct buf *out, const char *text, size_t len);
+void	render_gemtext_link(struct buf *out, const char *url,
+	    const char *label, const struct render_opts *opts);
+
+/*
  * Appends the links of one block as the page shows them: a link entry's
  * single line or item, otherwise one per link.  For search results.
  */

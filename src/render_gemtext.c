@@ -29,6 +29,19 @@ gemtext_text_line(struct buf *out, const char *prefix, const char *s,
 	buf_addc(out, '\n');
 }
 
+/* Appends text as one line's worth: a control byte would end the line or
+ * hide what follows, so each becomes a space. */
+static void
+gemtext_one_line(struct buf *out, const char *text, size_t len)
+{
+	size_t start = out->len;
+
+	buf_add(out, text, len);
+	for (size_t i = start; i < out->len; i++)
+		if ((unsigned char)out->data[i] < ' ' || out->data[i] == 0x7f)
+			out->data[i] = ' ';
+}
+
 static void
 gemtext_link_line(struct buf *out, const char *url, const char *label,
     size_t label_len, const struct render_opts *opts)
@@ -55,7 +68,7 @@ gemtext_link_line(struct buf *out, const char *url, const char *label,
 	url_encode(out, url, strlen(url));
 	if (label_len > 0) {
 		buf_addc(out, ' ');
-		buf_add(out, label, label_len);
+		gemtext_one_line(out, label, label_len);
 	}
 	buf_addc(out, '\n');
 }
@@ -67,6 +80,33 @@ gemtext_links(const struct doc_block *b, const struct render_opts *opts,
 	for (size_t i = 0; i < b->nlinks; i++)
 		gemtext_link_line(out, b->links[i].url, b->links[i].label,
 		    strlen(b->links[i].label), opts);
+}
+
+void
+render_gemtext_heading(struct buf *out, int level, const char *text,
+    size_t len)
+{
+	buf_addn(out, '#', level < 1 ? 1 : level < 3 ? (size_t)level : 3);
+	buf_addc(out, ' ');
+	gemtext_one_line(out, text, len);
+	buf_addc(out, '\n');
+}
+
+void
+render_gemtext_text(struct buf *out, const char *text, size_t len)
+{
+	struct buf line = BUF_INIT;
+
+	gemtext_one_line(&line, text, len);
+	gemtext_text_line(out, "", buf_str(&line), line.len);
+	buf_release(&line);
+}
+
+void
+render_gemtext_link(struct buf *out, const char *url, const char *label,
+    const struct render_opts *opts)
+{
+	gemtext_link_line(out, url, label, strlen(label), opts);
 }
 
 void
@@ -144,10 +184,7 @@ render_gemtext(const struct doc *doc, const struct render_opts *opts,
 		prev = b;
 		switch (b->kind) {
 		case DOC_HEADING:
-			buf_addn(out, '#', b->level < 3 ? (size_t)b->level : 3);
-			buf_addc(out, ' ');
-			buf_add(out, b->text, b->len);
-			buf_addc(out, '\n');
+			render_gemtext_heading(out, b->level, b->text, b->len);
 			gemtext_links(b, opts, out);
 			break;
 		case DOC_PARAGRAPH:

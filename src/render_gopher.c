@@ -73,7 +73,7 @@ gopher_decode_selector(struct buf *sel)
 static int
 gopher_target_gopher(struct gopher_target *t, const char *url)
 {
-	char *copy = xstrndup(url, strlen(url));
+	char *copy = xstrdup(url);
 	const char *errstr;
 	struct url u;
 	unsigned long port = 70;
@@ -170,10 +170,27 @@ render_gopher_link(struct buf *out, const char *url, const char *display,
 	gopher_target_release(&t);
 }
 
+/* A search item: type 7 on this server, whatever the URL's path. */
+static void
+gopher_search_item(struct buf *out, const struct doc_link *l,
+    const char *display, size_t display_len, const struct render_opts *o)
+{
+	struct gopher_target t;
+
+	gopher_target(&t, l->url, o);
+	gophermap_item(out, '7', display, display_len, buf_str(&t.selector),
+	    t.host, t.port);
+	gopher_target_release(&t);
+}
+
 void
 render_gopher_links(const struct doc_block *b,
     const struct render_opts *opts, struct buf *out)
 {
+	if (doc_is_link_entry(b) && b->links[0].is_search) {
+		gopher_search_item(out, &b->links[0], b->text, b->len, opts);
+		return;
+	}
 	if (doc_is_link_entry(b)) {
 		render_gopher_link(out, b->links[0].url, b->text, b->len, opts);
 		return;

@@ -135,7 +135,7 @@ search_add_entry(struct search_index *index, const struct doc_block *b,
 	e = &index->entries[index->n];
 	memset(e, 0, sizeof(*e));
 	e->order = index->n++;
-	e->section = xstrndup(section, strlen(section));
+	e->section = xstrdup(section);
 	e->words[SEARCH_TITLE] = search_fold(buf_str(&title), title.len);
 	e->words[SEARCH_AUTHOR] = search_fold(buf_str(&rest), rest.len);
 	e->words[SEARCH_SECTION] = search_fold(section, strlen(section));
@@ -288,4 +288,41 @@ search_group(const struct search_entry **results, size_t n)
 	}
 	memcpy(results, sorted, n * sizeof(*results));
 	free(sorted);
+}
+
+int
+search_answer(const struct search_index *index, const char *query,
+    size_t len, struct search_answer *answer, const char **why)
+{
+	int n = search_query(index, query, len, &answer->results, why);
+
+	answer->n = n > 0 ? (size_t)n : 0;
+	if (n == -1)
+		return -1;
+	search_group(answer->results, answer->n);
+	return 0;
+}
+
+void
+search_answer_release(struct search_answer *answer)
+{
+	free(answer->results);
+	answer->results = NULL;
+	answer->n = 0;
+}
+
+void
+search_summary(struct buf *out, size_t n)
+{
+	if (n == 0)
+		buf_adds(out, "No entry matches.");
+	else
+		buf_printf(out, "%zu %s.", n, n == 1 ? "entry matches" :
+		    "entries match");
+}
+
+const char *
+search_section_label(const struct search_entry *entry)
+{
+	return *entry->section != '\0' ? entry->section : "Other";
 }

@@ -73,4 +73,24 @@ void			 search_fold_words(struct buf *out, const char *s,
 void			 search_group(const struct search_entry **results,
 			    size_t n);
 
+/*
+ * A search as both protocols answer it: the entries that match, grouped
+ * by section (search_group()).  results belongs to the answer and is
+ * freed by search_answer_release(); the entries live as long as the index.
+ */
+struct search_answer {
+	const struct search_entry	**results;
+	size_t				  n;
+};
+
+/* search_query() then search_group(); 0, or -1 with *why set. */
+int			 search_answer(const struct search_index *index,
+			    const char *query, size_t len,
+			    struct search_answer *answer, const char **why);
+void			 search_answer_release(struct search_answer *answer);
+/* Appends "No entry matches." or "N entries match." */
+void			 search_summary(struct buf *out, size_t n);
+/* The heading an entry's results stand under ("Other" outside one). */
+const char		*search_section_label(const struct search_entry *entry);
+
 #endif

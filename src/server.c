@@ -3,27 +3,69 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <event2/thread.h>
 #include <openssl/ssl.h>
 
 #include "config.h"
 #include "gen.h"
 #include "heap.h"
+#include "hub.h"
 #include "limit.h"
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
+#include "build.h"
 #include "store.h"
 #include "tlsctx.h"
 #include "watch.h"
 #include "worker.h"
+
+#define SERVER_MAX_WORKERS	64
+
+/* What the certificate files were when last loaded. */
+struct server_cert_stamp {
+	dev_t		dev;
+	ino_t		ino;
+	time_t		mtime;
+	long		mtime_ns;
+};
+
+/*
+ * The main thread runs the control loop (signals, reloads, content
+ * watching, ticket key rotation); each worker thread runs its own loop
+ * with its own listeners and connections.
+ */
+struct server {
+	char			*config_path;
+	struct hub		 hub;		/* what the workers share */
+	char			*content_path;	/* "/" once chrooted */
+	bool			 chrooted;
+	struct server_cert_stamp cert_stamp[2];	/* cert, key */
+	struct event_base	*base;		/* the control loop */
+	struct watch		*watch;
+	struct worker		*workers[SERVER_MAX_WORKERS];
+	unsigned		 nworkers;
+	size_t			 nclosed_trimmed; /* at the last heap trim */
+	struct event		*trim_ev;
+	atomic_uint		 workers_done;
+	struct event		*worker_done_ev;
+	struct event		*signal_evs[6];
+	struct event		*stop_ev;	/* the drain deadline */
+	struct event		*ticket_ev;	/* ticket key rotation */
+	bool			 stopping;
+};
 
 /* How long content changes must settle before a reload. */
 #define SERVER_WATCH_SETTLE_MS	300
@@ -37,7 +79,7 @@ server_build_store(const struct config *cfg, const char *content,
 		cfg->lang, cfg->wrap,
 	};
 
-	return store_build(&p, err);
+	return build_snapshot(&p, err);
 }
 
 static void
@@ -81,45 +123,6 @@ server_load_tls(struct server *s, const struct config *cfg, struct buf *err)
 	return ctx;
 }
 
-struct gen *
-server_gen(struct server *s)
-{
-	struct gen *g;
-
-	pthread_mutex_lock(&s->gen_lock);
-	g = gen_ref(s->gen);
-	pthread_mutex_unlock(&s->gen_lock);
-	return g;
-}
-
-/* Swaps in a new generation; connections keep the one they hold. */
-static void
-server_set_gen(struct server *s, struct gen *fresh)
-{
-	struct gen *old;
-
-	pthread_mutex_lock(&s->gen_lock);
-	old = s->gen;
-	s->gen = fresh;
-	pthread_mutex_unlock(&s->gen_lock);
-	atomic_store(&s->max_conns, fresh->config->max_connections);
-	gen_unref(old);
-}
-
-bool
-server_conn_opened(struct server *s)
-{
-	return atomic_fetch_add(&s->nconns, 1) + 1 >= atomic_load(
-	    &s->max_conns);
-}
-
-void
-server_conn_closed(struct server *s)
-{
-	atomic_fetch_sub(&s->nconns, 1);
-	atomic_fetch_add(&s->nclosed, 1);
-}
-
 /* How often the heap is looked at, and what makes a trim worth it. */
 #define SERVER_TRIM_SECONDS	5
 #define SERVER_TRIM_CLOSED	1000
@@ -135,81 +138,40 @@ static void
 server_trim_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	size_t closed = atomic_load(&s->nclosed);
+	size_t closed = atomic_load(&s->hub.nclosed);
 
 	(void)fd;
 	(void)what;
 	/* Worth it after a burst, or once all is quiet after any work. */
-	if (closed == s->nclosed_trimmed || server_conns(s) >
+	if (closed == s->nclosed_trimmed || hub_conns(&s->hub) >
 	    SERVER_TRIM_QUIET || (closed - s->nclosed_trimmed <
-	    SERVER_TRIM_CLOSED && server_conns(s) > 0))
+	    SERVER_TRIM_CLOSED && hub_conns(&s->hub) > 0))
 		return;
 	s->nclosed_trimmed = closed;
+	/* CAPSULED_NO_RENEW builds the variant that `make bench-bursts`
+	 * weighs the renewal against; releases never set it. */
+#ifndef CAPSULED_NO_RENEW
 	for (unsigned i = 0; i < s->nworkers && !s->stopping; i++)
 		(void)worker_renew(s->workers[i]);
+#endif
 	heap_trim();
 }
 
-struct limits *
-server_limits(struct server *s)
+/* The hub's at_cap: any thread. */
+static void
+server_pause_workers(void *arg)
 {
-	return s->limits;
-}
+	struct server *s = arg;
 
-void
-server_pause_workers(struct server *s)
-{
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_pause(s->workers[i]);
 }
 
-size_t
-server_conns(struct server *s)
-{
-	return atomic_load(&s->nconns);
-}
-
-size_t
-server_max_conns(struct server *s)
-{
-	return atomic_load(&s->max_conns);
-}
-
-int
-server_open_listeners(struct server *s, struct worker *w, struct buf *err)
-{
-	static const char *all[] = { "*" };
-	const struct config *cfg = s->gen->config;
-	const char *const *addrs = cfg->nlisten > 0 ?
-	    (const char *const *)cfg->listen : all;
-	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1;
-	struct listener *made[2];
-	int n;
-
-	for (size_t i = 0; i < naddrs; i++) {
-		for (int g = 0; g < 2; g++) {
-			unsigned port = g ? cfg->gemini_port :
-			    cfg->gopher_port;
-
-			if (port == 0)
-				continue;
-			n = listener_open(w, g ? LISTENER_GEMINI :
-			    LISTENER_GOPHER, g ? cfg->gemini_proxy :
-			    cfg->gopher_proxy, addrs[i], port, made, 2, err);
-			if (n == -1)
-				return -1;
-			for (int j = 0; j < n; j++)
-				if (worker_add_listener(w, made[j]) == -1) {
-					listener_free(made[j]);
-					buf_adds(err, "too many listeners");
-					return -1;
-				}
-		}
-	}
-	return 0;
-}
-
-/* Settings that take a restart: the reload keeps the running values. */
+/*
+ * Settings that take a restart: a reload warns when any of them changed,
+ * and keeps the running ports, proxy flags, workers and chroot in the new
+ * config; listen, user, group and error_log are read only at start.
+ */
 static void
 server_keep_fixed(const struct config *old, struct config *fresh)
 {
@@ -221,14 +183,16 @@ server_keep_fixed(const struct config *old, struct config *fresh)
 	    old->chroot != fresh->chroot || old->workers != fresh->workers ||
 	    (old->user == NULL) != (fresh->user == NULL) ||
 	    (old->user && strcmp(old->user, fresh->user) != 0) ||
+	    (old->group == NULL) != (fresh->group == NULL) ||
+	    (old->group && strcmp(old->group, fresh->group) != 0) ||
 	    strcmp(old->error_log, fresh->error_log) != 0;
 
 	for (size_t i = 0; !changed && i < old->nlisten; i++)
 		changed = strcmp(old->listen[i], fresh->listen[i]) != 0;
 	if (changed)
-		log_warn("listen, ports, proxy, workers, user, chroot and "
-		    "error_log changes take a restart; keeping the running "
-		    "ones");
+		log_warn("listen, ports, proxy, workers, user, group, chroot "
+		    "and error_log changes take a restart; keeping the "
+		    "running ones");
 	fresh->gopher_port = old->gopher_port;
 	fresh->gemini_port = old->gemini_port;
 	fresh->gopher_proxy = old->gopher_proxy;
@@ -245,7 +209,7 @@ server_watch_content(struct server *s, bool moved)
 {
 	struct buf err = BUF_INIT;
 
-	if (!s->gen->config->watch) {
+	if (!s->hub.gen->config->watch) {
 		watch_free(s->watch);
 		s->watch = NULL;
 		return;
@@ -269,7 +233,7 @@ server_watch_content(struct server *s, bool moved)
 static void
 server_reload(struct server *s, bool content_only)
 {
-	const struct config *old = s->gen->config;
+	const struct config *old = s->hub.gen->config;
 	struct config *cfg = NULL;
 	struct buf err = BUF_INIT;
 	struct store *store = NULL;
@@ -303,22 +267,21 @@ server_reload(struct server *s, bool content_only)
 		if (!content_only && server_cert_changed(s, old, cfg)) {
 			if ((tls = server_load_tls(s, cfg, &err)) == NULL)
 				goto fail;
-		} else if (s->gen->tls != NULL) {
-			SSL_CTX_up_ref(s->gen->tls);
-			tls = s->gen->tls;
+		} else if (s->hub.gen->tls != NULL) {
+			SSL_CTX_up_ref(s->hub.gen->tls);
+			tls = s->hub.gen->tls;
 		}
 	}
 	if (strcmp(cfg->access_log, old->access_log) != 0 &&
 	    log_access_open(cfg->access_log, &err) == -1) {
 		log_warn("keeping the old access log: %s", err.data);
 		free(cfg->access_log);
-		cfg->access_log = xstrndup(old->access_log,
-		    strlen(old->access_log));
+		cfg->access_log = xstrdup(old->access_log);
 	}
 	log_info("reload done: %zu pages, %zu files%s", store_pages(store),
-	    store_files(store), tls != s->gen->tls ? ", new certificate" :
+	    store_files(store), tls != s->hub.gen->tls ? ", new certificate" :
 	    "");
-	server_set_gen(s, gen_new(cfg, store, tls));
+	hub_set_gen(&s->hub, gen_new(cfg, store, tls));
 	free(s->content_path);
 	s->content_path = content;
 	server_watch_content(s, moved);
@@ -339,9 +302,12 @@ server_watch_cb(void *arg)
 	server_reload(arg, true);
 }
 
-void
-server_worker_done(struct server *s)
+/* The hub's worker_done: a worker's thread. */
+static void
+server_worker_done(void *arg)
 {
+	struct server *s = arg;
+
 	atomic_fetch_add(&s->workers_done, 1);
 	event_active(s->worker_done_ev, EV_TIMEOUT, 0);
 }
@@ -368,7 +334,7 @@ server_stop_now_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	log_warn("%zu connections still open after %u s, closing them",
-	    server_conns(s), s->gen->config->shutdown_timeout);
+	    hub_conns(&s->hub), s->hub.gen->config->shutdown_timeout);
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_break(s->workers[i]);
 }
@@ -376,12 +342,12 @@ server_stop_now_cb(evutil_socket_t fd, short what, void *arg)
 static void
 server_stop(struct server *s, int sig)
 {
-	struct timeval tv = { (time_t)s->gen->config->shutdown_timeout, 0 };
+	struct timeval tv = { (time_t)s->hub.gen->config->shutdown_timeout, 0 };
 
 	if (s->stopping)
 		return;
 	log_info("stopping on signal %d, %zu connections open", sig,
-	    server_conns(s));
+	    hub_conns(&s->hub));
 	s->stopping = true;
 	watch_free(s->watch);
 	s->watch = NULL;
@@ -415,7 +381,7 @@ server_log_status(struct server *s)
 {
 	log_info("status: %zu connections open, %d descriptors, %zu "
 	    "connections closed so far, %zu KiB of heap in use",
-	    server_conns(s), server_count_fds(), atomic_load(&s->nclosed),
+	    hub_conns(&s->hub), server_count_fds(), atomic_load(&s->hub.nclosed),
 	    heap_in_use_kib());
 }
 
@@ -468,7 +434,7 @@ server_open_logs(const struct config *cfg)
 static void
 server_drop_root(struct server *s)
 {
-	const struct config *cfg = s->gen->config;
+	const struct config *cfg = s->hub.gen->config;
 	struct buf err = BUF_INIT;
 	const char *jail = cfg->chroot ? cfg->content : NULL;
 
@@ -493,23 +459,13 @@ server_drop_root(struct server *s)
 /* Another process on a port would silently share it through
  * SO_REUSEPORT: make sure the ports are free first. */
 static void
-server_probe_ports(const struct config *cfg)
+server_probe_ports(const struct listen_spec *specs, size_t n)
 {
-	static const char *all[] = { "*" };
-	const char *const *addrs = cfg->nlisten > 0 ?
-	    (const char *const *)cfg->listen : all;
-	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1;
 	struct buf err = BUF_INIT;
 
-	for (size_t i = 0; i < naddrs; i++)
-		for (int g = 0; g < 2; g++) {
-			unsigned port = g ? cfg->gemini_port :
-			    cfg->gopher_port;
-
-			if (port != 0 && listener_probe(addrs[i], port,
-			    &err) == -1)
-				log_fatal(1, "%s", err.data);
-		}
+	for (size_t i = 0; i < n; i++)
+		if (listener_probe(specs[i].addr, specs[i].port, &err) == -1)
+			log_fatal(1, "%s", err.data);
 	buf_release(&err);
 }
 
@@ -551,7 +507,9 @@ server_meet_fds(struct server *s, unsigned max_conns)
 static void
 server_start_workers(struct server *s)
 {
-	const struct config *cfg = s->gen->config;
+	const struct config *cfg = s->hub.gen->config;
+	struct listen_spec specs[LISTENER_MAX_SPECS];
+	size_t nspecs = listener_specs(cfg, specs);
 	unsigned n = cfg->workers;
 	struct buf err = BUF_INIT;
 
@@ -562,9 +520,10 @@ server_start_workers(struct server *s)
 	}
 	if (n > SERVER_MAX_WORKERS)
 		n = SERVER_MAX_WORKERS;
-	server_probe_ports(cfg);
+	server_probe_ports(specs, nspecs);
 	for (unsigned i = 0; i < n; i++) {
-		if ((s->workers[i] = worker_new(s, i, &err)) == NULL)
+		if ((s->workers[i] = worker_new(&s->hub, i, specs, nspecs,
+		    &err)) == NULL)
 			log_fatal(1, "%s", err.data);
 		s->nworkers++;
 	}
@@ -586,12 +545,10 @@ server_new(const char *path, bool check_only)
 	SSL_CTX *tls = NULL;
 
 	heap_tune();
-	pthread_mutex_init(&s->gen_lock, NULL);
-	s->limits = limits_new();
-	s->config_path = xstrndup(path, strlen(path));
+	s->config_path = xstrdup(path);
 	if ((cfg = config_load(path, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	s->content_path = xstrndup(cfg->content, strlen(cfg->content));
+	s->content_path = xstrdup(cfg->content);
 	if (!check_only)
 		server_open_logs(cfg);
 	if ((store = server_build_store(cfg, s->content_path, &err)) == NULL)
@@ -599,8 +556,10 @@ server_new(const char *path, bool check_only)
 	if (cfg->gemini_port != 0 &&
 	    (tls = server_load_tls(s, cfg, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	s->gen = gen_new(cfg, store, tls);
-	atomic_init(&s->max_conns, cfg->max_connections);
+	hub_init(&s->hub, gen_new(cfg, store, tls));
+	s->hub.at_cap = server_pause_workers;
+	s->hub.worker_done = server_worker_done;
+	s->hub.arg = s;
 	if (check_only) {
 		buf_release(&err);
 		return s;
@@ -640,15 +599,15 @@ server_new(const char *path, bool check_only)
 int
 server_run(struct server *s)
 {
-	const struct config *cfg = s->gen->config;
+	const struct config *cfg = s->hub.gen->config;
 
 	for (unsigned i = 0; i < s->nworkers; i++)
 		if (worker_start(s->workers[i]) == -1)
 			log_fatal(1, "cannot start worker %u", i);
 	log_info("capsuled serving %s as %s: %zu pages, %zu files; gopher "
 	    "port %u, gemini port %u, %u workers", cfg->content,
-	    cfg->hostname, store_pages(s->gen->store),
-	    store_files(s->gen->store), cfg->gopher_port, cfg->gemini_port,
+	    cfg->hostname, store_pages(s->hub.gen->store),
+	    store_files(s->hub.gen->store), cfg->gopher_port, cfg->gemini_port,
 	    s->nworkers);
 	if (event_base_dispatch(s->base) == -1) {
 		log_error("event loop failed");
@@ -678,11 +637,10 @@ server_free(struct server *s)
 	if (s->stop_ev != NULL)
 		event_free(s->stop_ev);
 	watch_free(s->watch);
-	gen_unref(s->gen);
-	limits_free(s->limits);
+	if (s->hub.gen != NULL)
+		hub_release(&s->hub);
 	if (s->base != NULL)
 		event_base_free(s->base);
-	pthread_mutex_destroy(&s->gen_lock);
 	free(s->content_path);
 	free(s->config_path);
 	free(s);

@@ -1,4 +1,5 @@
-/* store: the content snapshot, every answer rendered ahead of time. */
+/* store: the content snapshot: every answer rendered ahead of time,
+ * looked up by path or selector.  It holds answers; it writes none. */
 #ifndef CAPSULED_STORE_H
 #define CAPSULED_STORE_H
 
@@ -32,25 +33,38 @@ struct store_entry {
 	off_t		 size;
 };
 
-/* What a snapshot is built from; strings are borrowed for the call. */
-struct store_params {
-	const char	*content;	/* the content folder */
-	const char	*hostname;
-	unsigned	 gopher_port;
-	unsigned	 gemini_port;
-	const char	*lang;
-	size_t		 wrap;
+struct store;
+struct search_index;
+
+/* Which map a key goes in: Gemini paths, Gopher selectors. */
+enum store_proto {
+	STORE_GEMINI,
+	STORE_GOPHER,
 };
 
-struct store;
-
 /*
- * Reads and renders the whole content folder into a new snapshot with one
- * reference, which the caller drops with store_unref().  Returns NULL with
- * the reason in err when the folder or a file in it cannot be read.
+ * For the builder (build.c), before the snapshot is handed out: after
+ * that nobody changes it.
  */
-struct store	*store_build(const struct store_params *params,
-		    struct buf *err);
+/* A new, empty snapshot with one reference; never NULL. */
+struct store	*store_new(const char *lang);
+/* Hands p (from malloc) to the snapshot, which frees it with itself;
+ * returns p. */
+void		*store_keep(struct store *store, void *p);
+/* A new entry of kind holding data's bytes (data is left empty); it
+ * belongs to the snapshot. */
+struct store_entry *store_add_entry(struct store *store,
+		    enum store_kind kind, struct buf *data);
+/* Maps key (copied) to e; returns false, changing nothing, when key is
+ * taken already.  e must belong to this snapshot. */
+bool		 store_put(struct store *store, enum store_proto proto,
+		    const char *key, const struct store_entry *e);
+void		 store_count_page(struct store *store);
+void		 store_count_file(struct store *store);
+/* The search index, to fill. */
+struct search_index *store_index(struct store *store);
+
+/* For everyone: */
 /* Takes one more reference; safe from any thread. */
 struct store	*store_ref(struct store *store);
 /* Drops a reference; the last one frees the snapshot.  NULL is a no-op. */
@@ -62,8 +76,6 @@ const struct store_entry *store_gemini(const struct store *store,
 /* Looks up a Gopher selector as sent; NULL if absent. */
 const struct store_entry *store_gopher(const struct store *store,
 		    const char *selector);
-struct search_index;
-
 /* The search index of every page's entries, built with the snapshot. */
 const struct search_index *store_search(const struct store *store);
 /* The lang= of the snapshot's text/gemini pages. */

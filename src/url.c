@@ -78,6 +78,28 @@ url_encode(struct buf *out, const char *s, size_t len)
 	}
 }
 
+void
+url_encode_segment(struct buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf_reserve(out, len);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* RFC 3986's unreserved characters stand as they are. */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~')
+			buf_addc(out, (char)c);
+		else {
+			buf_addc(out, '%');
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 0xf]);
+		}
+	}
+}
+
 int
 url_decode(char *s, size_t *len)
 {

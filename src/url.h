@@ -31,6 +31,12 @@ size_t	url_scheme_len(const char *ref, size_t len);
  */
 void	url_encode(struct buf *out, const char *s, size_t len);
 /*
+ * Appends s as one path segment: every byte but RFC 3986's unreserved
+ * ones (letters, digits, "-._~") percent-encoded, "%" included, so that
+ * a file name of any bytes decodes back to itself.
+ */
+void	url_encode_segment(struct buf *out, const char *s, size_t len);
+/*
  * Percent-decodes s in place and stores the new length in *len.  Returns 0,
  * or -1 when an escape is malformed ("%4", "%zz").
  */

@@ -119,7 +119,7 @@ watch_new(struct event_base *base, const char *root, unsigned debounce_ms,
 	struct watch *w = xcalloc(1, sizeof(*w));
 
 	w->base = base;
-	w->root = xstrndup(root, strlen(root));
+	w->root = xstrdup(root);
 	w->fd = -1;
 	w->fn = fn;
 	w->arg = arg;

@@ -1,20 +1,48 @@
 /* worker: one thread with its own event loop, listeners and connections. */
 #include "worker.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
+#include "hub.h"
 #include "gen.h"
 #include "heap.h"
 #include "listener.h"
 #include "log.h"
-#include "server.h"
+
+#define WORKER_MAX_LISTENERS	32
+
+struct worker {
+	struct hub		*hub;
+	unsigned		 id;
+	pthread_t		 thread;
+	bool			 started;
+	struct event_base	*base;
+	struct listener		*listeners[WORKER_MAX_LISTENERS];
+	size_t			 nlisteners;
+	struct conn_list	 conns;
+	size_t			 nconns;	/* this worker's */
+	bool			 paused;	/* accepting stopped */
+	bool			 stopping;
+	bool			 retiring;	/* the thread ends, not the loop */
+	bool			 renewed;	/* runs on a later thread */
+	struct event		*resume_ev;	/* try accepting again */
+	struct event		*stop_ev;	/* from the main thread */
+	struct event		*pause_ev;	/* the cap was reached */
+	struct event		*flush_ev;	/* access-log lines, each second */
+	struct event		*retire_ev;	/* from the main thread */
+};
 
 /* How long accepting pauses when descriptors or the cap run out. */
 static const struct timeval worker_backoff = { 1, 0 };
 static const struct timeval worker_recheck = { 0, 100 * 1000 };
+
+static bool	worker_make_room(struct worker *, const struct conn *);
 
 static void
 worker_set_accepting(struct worker *w, bool on)
@@ -29,7 +57,7 @@ worker_set_accepting(struct worker *w, bool on)
 static bool
 worker_at_cap(struct worker *w)
 {
-	return server_conns(w->server) >= server_max_conns(w->server);
+	return hub_at_cap(w->hub);
 }
 
 static void
@@ -58,7 +86,7 @@ worker_accept_backoff(struct worker *w)
 struct gen *
 worker_gen(struct worker *w)
 {
-	return server_gen(w->server);
+	return hub_gen(w->hub);
 }
 
 /* Runs in the worker's thread: pause until the count falls below the
@@ -73,6 +101,8 @@ worker_pause_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (w->stopping || w->paused || !worker_at_cap(w))
 		return;
+	if (worker_make_room(w, NULL))
+		return;
 	worker_set_accepting(w, false);
 	evtimer_add(w->resume_ev, &worker_recheck);
 }
@@ -83,14 +113,58 @@ worker_pause(struct worker *w)
 	event_active(w->pause_ev, EV_TIMEOUT, 0);
 }
 
+struct limits *
+worker_limits(struct worker *w)
+{
+	return w->hub->limits;
+}
+
+/*
+ * Says, at most once a second over all workers, how many connections
+ * were closed to make room at the cap since it last said so.
+ */
+static void
+worker_log_evictions(size_t closed)
+{
+	static atomic_size_t unsaid;
+	static _Atomic time_t said_at;
+	time_t now = time(NULL), then = said_at;
+	size_t n = atomic_fetch_add(&unsaid, closed) + closed;
+
+	if (now == then || !atomic_compare_exchange_strong(&said_at, &then,
+	    now))
+		return;
+	n = atomic_exchange(&unsaid, 0);
+	if (n > 0)
+		log_warn("connection cap reached: closed %zu connection%s "
+		    "that had sent no request", n, n == 1 ? "" : "s");
+}
+
+/*
+ * At the cap, the connections that have waited longest without a whole
+ * request make room for new ones, as an overloaded server shortens idle
+ * deadlines; a batch at a time, so that the next clients get in without
+ * a close each.  Returns whether any was closed.
+ */
+static bool
+worker_make_room(struct worker *w, const struct conn *spare)
+{
+	size_t closed = conn_evict_waiting(w,
+	    hub_max_conns(w->hub) / 64 + 1, spare);
+
+	if (closed > 0)
+		worker_log_evictions(closed);
+	return closed > 0;
+}
+
 void
 worker_conn_opened(struct worker *w, struct conn *c)
 {
-	(void)c;
 	w->nconns++;
-	/* The cap is over all workers: every one of them pauses. */
-	if (server_conn_opened(w->server))
-		server_pause_workers(w->server);
+	/* When this worker has no one waiting, every worker is told: those
+	 * that do make room, the others pause accepting. */
+	if (hub_conn_opened(w->hub) && !worker_make_room(w, c))
+		w->hub->at_cap(w->hub->arg);
 }
 
 void
@@ -98,7 +172,7 @@ worker_conn_closed(struct worker *w, struct conn *c)
 {
 	(void)c;
 	w->nconns--;
-	server_conn_closed(w->server);
+	hub_conn_closed(w->hub);
 	if (w->stopping) {
 		if (w->nconns == 0)
 			event_base_loopbreak(w->base);
@@ -149,6 +223,8 @@ worker_flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	log_access_flush();
+	/* What the last second's evictions did not say yet. */
+	worker_log_evictions(0);
 }
 
 /*
@@ -199,12 +275,64 @@ worker_meet_fds(struct worker *w, const int *fds, size_t n)
 	}
 }
 
+/* Adds a listener to the worker; 0, or -1 when full. */
+static int
+worker_add_listener(struct worker *w, struct listener *l)
+{
+	if (w->nlisteners == WORKER_MAX_LISTENERS)
+		return -1;
+	w->listeners[w->nlisteners++] = l;
+	return 0;
+}
+
+/* Opens the worker's own listener for each spec. */
+static int
+worker_open_listeners(struct worker *w, const struct listen_spec *specs,
+    size_t n, struct buf *err)
+{
+	struct listener *made[2];
+	int got;
+
+	for (size_t i = 0; i < n; i++) {
+		got = listener_open(w, specs[i].proto, specs[i].proxy,
+		    specs[i].addr, specs[i].port, made, 2, err);
+		if (got == -1)
+			return -1;
+		for (int j = 0; j < got; j++)
+			if (worker_add_listener(w, made[j]) == -1) {
+				listener_free(made[j]);
+				buf_adds(err, "too many listeners");
+				return -1;
+			}
+	}
+	return 0;
+}
+
+struct event_base *
+worker_base(struct worker *w)
+{
+	return w->base;
+}
+
+unsigned
+worker_id(const struct worker *w)
+{
+	return w->id;
+}
+
+struct conn_list *
+worker_conns(struct worker *w)
+{
+	return &w->conns;
+}
+
 struct worker *
-worker_new(struct server *server, unsigned id, struct buf *err)
+worker_new(struct hub *hub, unsigned id, const struct listen_spec *specs,
+    size_t n, struct buf *err)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
 
-	w->server = server;
+	w->hub = hub;
 	w->id = id;
 	TAILQ_INIT(&w->conns);
 	if ((w->base = worker_new_base()) == NULL) {
@@ -223,7 +351,7 @@ worker_new(struct server *server, unsigned id, struct buf *err)
 		buf_adds(err, "cannot make events");
 		goto fail;
 	}
-	if (server_open_listeners(server, w, err) == -1)
+	if (worker_open_listeners(w, specs, n, err) == -1)
 		goto fail;
 	return w;
 fail:
@@ -243,7 +371,7 @@ worker_main(void *arg)
 		log_error("worker %u: event loop failed", w->id);
 	log_access_flush();
 	if (!w->retiring)
-		server_worker_done(w->server);
+		w->hub->worker_done(w->hub->arg);
 	return NULL;
 }
 
@@ -307,7 +435,7 @@ worker_renew(struct worker *w)
 	log_error("worker %u: cannot start a thread, closing its "
 	    "connections and listeners", w->id);
 	worker_close_all(w, "worker ended");
-	server_worker_done(w->server);
+	w->hub->worker_done(w->hub->arg);
 	return -1;
 }
 
@@ -321,16 +449,6 @@ void
 worker_break(struct worker *w)
 {
 	event_base_loopbreak(w->base);
-}
-
-/* Adds a listener made by server_open_listeners(). */
-int
-worker_add_listener(struct worker *w, struct listener *l)
-{
-	if (w->nlisteners == WORKER_MAX_LISTENERS)
-		return -1;
-	w->listeners[w->nlisteners++] = l;
-	return 0;
 }
 
 void

@@ -13,37 +13,21 @@
 
 struct conn;
 struct gen;
+struct limits;
 struct listener;
 struct server;
 
-#define WORKER_MAX_LISTENERS	32
-
-struct worker {
-	struct server		*server;
-	unsigned		 id;
-	pthread_t		 thread;
-	bool			 started;
-	struct event_base	*base;
-	struct listener		*listeners[WORKER_MAX_LISTENERS];
-	size_t			 nlisteners;
-	TAILQ_HEAD(, conn)	 conns;
-	size_t			 nconns;	/* this worker's */
-	bool			 paused;	/* accepting stopped */
-	bool			 stopping;
-	bool			 retiring;	/* the thread ends, not the loop */
-	bool			 renewed;	/* runs on a later thread */
-	struct event		*resume_ev;	/* try accepting again */
-	struct event		*stop_ev;	/* from the main thread */
-	struct event		*pause_ev;	/* the cap was reached */
-	struct event		*flush_ev;	/* access-log lines, each second */
-	struct event		*retire_ev;	/* from the main thread */
-};
+struct worker;
+struct hub;
+struct listen_spec;
 
 /*
- * Makes a worker with its own SO_REUSEPORT listeners on every configured
- * address.  Returns it, or NULL with the reason in err.
+ * Makes a worker that shares hub (which must outlive it) and opens its
+ * own SO_REUSEPORT listener for each of the n specs.  Returns it, or NULL
+ * with the reason in err.
  */
-struct worker	*worker_new(struct server *server, unsigned id,
+struct worker	*worker_new(struct hub *hub, unsigned id,
+		    const struct listen_spec *specs, size_t n,
 		    struct buf *err);
 /*
  * Has the worker's loop watch, and at once stop watching, each of the n
@@ -69,11 +53,20 @@ void		 worker_pause(struct worker *w);
 /* Waits for the thread, closes what is left, frees the worker. */
 void		 worker_free(struct worker *w);
 
-/* For server.c: adds a listener to the worker; 0, or -1 when full. */
-int		 worker_add_listener(struct worker *w, struct listener *l);
+/* For conn.c and listener.c: the worker's event loop, its number, and
+ * its connections in the order they came. */
+struct event_base *worker_base(struct worker *w);
+unsigned	 worker_id(const struct worker *w);
+struct conn_list *worker_conns(struct worker *w);
 /* For conn.c: the generation new connections use (a new reference). */
 struct gen	*worker_gen(struct worker *w);
-/* For conn.c: a connection opened / closed on this worker. */
+/* For conn.c: the per-address limits shared by every worker. */
+struct limits	*worker_limits(struct worker *w);
+/*
+ * For conn.c: a connection opened / closed on this worker.  At the
+ * connection cap, opening one closes the oldest that are still waiting
+ * for their request (conn_evict_waiting()), or pauses accepting.
+ */
 void		 worker_conn_opened(struct worker *w, struct conn *c);
 void		 worker_conn_closed(struct worker *w, struct conn *c);
 /* For listener.c: descriptors ran out; pause accepting for a while. */

@@ -2,6 +2,7 @@
 import hashlib
 import warnings
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -341,11 +342,14 @@ def test_gopher_traversal_refused(server):
 
 
 def test_gopher_bad_requests(server):
-    for req in (b"/a\x00b\r\n", b"/" + b"x" * 1100 + b"\r\n",
-                b"/" + b"y" * 3000):
+    nowhere = b"\t\terror.host\t1\r\n.\r\n"
+    for req, why in ((b"/a\x00b\r\n", b"NUL byte in request"),
+                     (b"/" + b"x" * 1100 + b"\r\n",
+                      b"request longer than 1024 bytes"),
+                     (b"/" + b"y" * 3000, b"request longer than 1024 bytes"),
+                     (b"/a\rb\r\n", b"CR or LF inside request")):
         data = server.gopher(req)
-        assert data.startswith(b"3") and data.endswith(b"\r\n.\r\n"), \
-            (req[:20], data)
+        assert data == b"3" + why + nowhere, (req[:20], data)
 
 
 def test_gopher_url_page(server):
@@ -416,7 +420,8 @@ def test_access_log(server):
     assert any('127.0.0.1 gopher "/nothing" 51 ' in l for l in lines)
     last = [l for l in lines if gem in l][-1].split()
     assert last[-2].isdigit() and int(last[-2]) > len(GEM_HEADER)
-    assert last[-1].isdigit()
+    # Milliseconds, to the microsecond.
+    assert re.fullmatch(r"\d+\.\d{3}", last[-1]), last
 
 
 def test_config_check_mode(server):
@@ -452,18 +457,22 @@ def test_idle_client_times_out(server):
             assert capsule.read_all(s) == b""
         took = time.time() - start
         assert 0.8 < took < 5, took
-        # Three idle clients fill the cap; a fourth waits for a slot.
+        # Three idle clients fill the cap; a fourth that asks at once is
+        # served at once, and the oldest idle one is closed for it.
         idle = []
         for _ in range(3):
-            s = socket.create_connection(("127.0.0.1", limited.gopher_port))
+            s = socket.create_connection(("127.0.0.1", limited.gopher_port),
+                                         timeout=5)
             s.sendall(b"/")
             idle.append(s)
+            time.sleep(0.05)
         time.sleep(0.2)
         start = time.time()
         data = limited.gopher(b"/sub/page\r\n")
         took = time.time() - start
         assert data.startswith(b"iA page"), data
-        assert took > 0.5, "served before a slot was free: %.2f s" % took
+        assert took < 0.5, "waited for a slot: %.2f s" % took
+        assert capsule.read_all(idle[0]) == b""
         for s in idle:
             s.close()
         assert limited.alive()

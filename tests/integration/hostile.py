@@ -234,7 +234,9 @@ def test_g_invalid_utf8(server):
 def test_g_cr_without_lf_stalls(server):
     with tls(server) as s:
         s.sendall(b"gemini://localhost/\r")
-        assert closed_within(s, 6, 1.0) == b""
+        # The deadline (read_timeout 2, less the second the kernel may
+        # defer accepting) passes unanswered.
+        assert closed_within(s, 6, 0.8) == b""
 
 
 def test_g_bare_lf(server):
@@ -349,7 +351,7 @@ def test_g_slowloris_before_tls(server):
 
 def test_g_slowloris_mid_handshake(server):
     s = raw(server.gemini_port, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03")
-    closed_within(s, 6, 1.0)
+    closed_within(s, 6, 0.8)
 
 
 def test_g_slowloris_mid_request(server):
@@ -499,7 +501,8 @@ def test_p_proxy_header_unasked(server):
 
 def test_p_slowloris(server):
     s = raw(server.gopher_port, b"/")
-    closed_within(s, 6, 1.0)
+    # read_timeout 2, less the second the kernel may defer accepting.
+    closed_within(s, 6, 0.8)
 
 
 def test_p_slowloris_dribble(server):

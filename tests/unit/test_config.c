@@ -1,5 +1,8 @@
 /* test_config: the configuration file parser. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "tests.h"
@@ -95,6 +98,45 @@ START_TEST(test_config_missing_file)
 }
 END_TEST
 
+/* A config over the limit is an error, not a config cut short. */
+START_TEST(test_config_oversized_file)
+{
+	char path[] = "/tmp/capsuled-conf-XXXXXX";
+	struct buf err = BUF_INIT;
+	FILE *f;
+	int fd;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	fputs("hostname first.example\n", f);
+	for (size_t n = 0; n <= CONFIG_MAX_SIZE / 16; n++)
+		fputs("# padding......\n", f);
+	fclose(f);
+	ck_assert_ptr_null(config_load(path, &err));
+	ck_assert_msg(strstr(err.data, "larger than 1048576 bytes") != NULL &&
+	    strncmp(err.data, path, strlen(path)) == 0, "%s", err.data);
+	unlink(path);
+	buf_release(&err);
+}
+END_TEST
+
+START_TEST(test_config_number)
+{
+	unsigned n = 7;
+
+	ck_assert_int_eq(config_number("42", 1, 100, &n), 0);
+	ck_assert_uint_eq(n, 42);
+	ck_assert_int_eq(config_number("0", 1, 100, &n), -1);
+	ck_assert_int_eq(config_number("101", 1, 100, &n), -1);
+	ck_assert_int_eq(config_number("-1", 0, 100, &n), -1);
+	ck_assert_int_eq(config_number(" 5", 0, 100, &n), -1);
+	ck_assert_int_eq(config_number("5x", 0, 100, &n), -1);
+	ck_assert_int_eq(config_number("", 0, 100, &n), -1);
+	ck_assert_int_eq(config_number("99999999999999999999", 0, 100, &n), -1);
+	ck_assert_uint_eq(n, 42);
+}
+END_TEST
+
 Suite *
 config_test_suite(void)
 {
@@ -106,6 +148,8 @@ config_test_suite(void)
 	tcase_add_loop_test(tc, test_config_errors, 0,
 	    sizeof(config_errors) / sizeof(config_errors[0]));
 	tcase_add_test(tc, test_config_missing_file);
+	tcase_add_test(tc, test_config_oversized_file);
+	tcase_add_test(tc, test_config_number);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -85,8 +85,8 @@ START_TEST(test_gemini_header)
 {
 	struct buf b = BUF_INIT;
 
-	gemini_header(&b, GEMINI_SLOW_DOWN, "5");
-	gemini_header(&b, GEMINI_SUCCESS, "text/gemini");
+	gemstatus_header(&b, GEMINI_SLOW_DOWN, "5");
+	gemstatus_header(&b, GEMINI_SUCCESS, "text/gemini");
 	ck_assert_str_eq(b.data, "44 5\r\n20 text/gemini\r\n");
 	buf_release(&b);
 }

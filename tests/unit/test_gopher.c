@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "gopher.h"
+#include "gophermap.h"
 #include "tests.h"
 
 static const struct {
@@ -65,7 +66,7 @@ START_TEST(test_gopher_text_item)
 	struct buf b = BUF_INIT;
 	const char *text = "one\n.two\n\n..three\n";
 
-	gopher_text_item(&b, text, strlen(text));
+	gophermap_text_item(&b, text, strlen(text));
 	ck_assert_str_eq(b.data, "one\r\n..two\r\n\r\n...three\r\n.\r\n");
 	buf_release(&b);
 }
@@ -76,16 +77,16 @@ START_TEST(test_gopher_url_page)
 	struct buf b = BUF_INIT;
 	const char *why = NULL;
 
-	ck_assert_int_eq(gopher_url_page(&b, "https://x.example/?a=1&b='2'",
+	ck_assert_int_eq(gophermap_url_page(&b, "https://x.example/?a=1&b='2'",
 	    &why), 0);
 	ck_assert_ptr_nonnull(strstr(b.data, "url=https://x.example/?a=1&amp;"
 	    "b=&#39;2&#39;\""));
 	ck_assert_ptr_null(strstr(b.data, "'2'"));
 	buf_clear(&b);
-	ck_assert_int_eq(gopher_url_page(&b, "javascript:alert(1)", &why), -1);
+	ck_assert_int_eq(gophermap_url_page(&b, "javascript:alert(1)", &why), -1);
 	ck_assert_str_eq(why, "URL scheme not allowed");
-	ck_assert_int_eq(gopher_url_page(&b, "http://a\tb/", &why), -1);
-	ck_assert_int_eq(gopher_url_page(&b, "relative/path", &why), -1);
+	ck_assert_int_eq(gophermap_url_page(&b, "http://a\tb/", &why), -1);
+	ck_assert_int_eq(gophermap_url_page(&b, "relative/path", &why), -1);
 	ck_assert_uint_eq(b.len, 0);
 	buf_release(&b);
 }

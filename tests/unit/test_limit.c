@@ -50,8 +50,14 @@ START_TEST(test_limit_forgets_idle_addresses)
 		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 256, i % 256);
 		ck_assert(limits_request(l, addr, 10, (double)i, &retry));
 	}
-	/* Only addresses seen in the last two minutes are kept. */
-	ck_assert_uint_le(limits_tracked(l), 400);
+	/* Only addresses seen in the last two minutes are kept: those of
+	 * 4880 to 4999. */
+	ck_assert_uint_eq(limits_tracked(l, 4999.0), 120);
+	/* One with a connection open is kept however long it is idle. */
+	ck_assert(limits_conn_open(l, "192.0.2.9", 4));
+	ck_assert_uint_eq(limits_tracked(l, 1e12), 1);
+	limits_conn_close(l, "192.0.2.9");
+	ck_assert_uint_eq(limits_tracked(l, 1e12), 0);
 	limits_free(l);
 }
 END_TEST

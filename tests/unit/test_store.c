@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "store.h"
 #include "tests.h"
 
@@ -53,7 +54,7 @@ build(struct buf *err)
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
 	    70 };
 
-	return store_build(&p, err);
+	return build_snapshot(&p, err);
 }
 
 static void
@@ -66,6 +67,19 @@ assert_starts(const struct store_entry *e, const char *prefix)
 	    (int)(e->len < 80 ? e->len : 80), e->data);
 }
 
+/* The whole answer, byte for byte. */
+static void
+assert_is(const struct store_entry *e, const char *want)
+{
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->kind, STORE_BYTES);
+	ck_assert_msg(e->len == strlen(want) && memcmp(e->data, want,
+	    e->len) == 0, "got:\n%.*s", (int)e->len, e->data);
+}
+
+#define NOWHERE	"\t\terror.host\t1\r\n"
+#define HERE	"\tcapsule.example\t70\r\n"
+
 START_TEST(test_store_lookups)
 {
 	struct buf err = BUF_INIT;
@@ -77,25 +91,39 @@ START_TEST(test_store_lookups)
 	ck_assert_msg(s != NULL, "%s", buf_str(&err));
 	ck_assert_uint_eq(store_pages(s), 2);
 	ck_assert_uint_eq(store_files(s), 1);
-	assert_starts(store_gemini(s, "/"), "20 text/gemini; charset=utf-8; "
+	assert_is(store_gemini(s, "/"), "20 text/gemini; charset=utf-8; "
 	    "lang=en\r\n# Home\n\n=> /search Search the reading list\n\n"
-	    "=> page.gmi Page\n");
+	    "=> page.gmi Page\n\n=> gopher://capsule.example/ This capsule "
+	    "on Gopher\n");
 	ck_assert_ptr_eq(store_gemini(s, "/"), store_gemini(s, "/index.gmi"));
 	assert_starts(store_gemini(s, "/page.gmi"), "20 text/gemini");
-	assert_starts(store_gopher(s, ""), "iHome\t");
+	assert_is(store_gopher(s, ""), "iHome" NOWHERE "i====" NOWHERE
+	    "i" NOWHERE "7Search the reading list\t/search" HERE "i" NOWHERE
+	    "1Page\t/page" HERE "i" NOWHERE "0This page as plain text\t"
+	    "/index.txt" HERE "hThis capsule on Gemini\tURL:gemini://"
+	    "capsule.example/" HERE ".\r\n");
 	ck_assert_ptr_eq(store_gopher(s, ""), store_gopher(s, "/"));
 	ck_assert_ptr_eq(store_gopher(s, ""), store_gopher(s, "/index"));
-	assert_starts(store_gopher(s, "/page.txt"), "Page\r\n====\r\n");
-	assert_starts(store_gopher(s, "/sub/notes.txt"), "notes\n");
-	assert_starts(store_gemini(s, "/sub/notes.txt"),
+	assert_is(store_gopher(s, "/page.txt"), "Page\r\n====\r\n.\r\n");
+	assert_is(store_gopher(s, "/sub/notes.txt"), "notes\n");
+	assert_is(store_gemini(s, "/sub/notes.txt"),
 	    "20 text/plain; charset=utf-8\r\nnotes\n");
 	e = store_gemini(s, "/sub");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->kind, STORE_REDIRECT);
 	ck_assert_str_eq(e->data, "/sub/");
-	assert_starts(store_gemini(s, "/sub/"), "20 text/gemini; charset="
-	    "utf-8; lang=en\r\n# Index of /sub/\n");
+	assert_is(store_gemini(s, "/sub/"), "20 text/gemini; charset="
+	    "utf-8; lang=en\r\n# Index of /sub/\n\n=> ../ Parent folder\n"
+	    "=> notes.txt notes.txt\n");
+	assert_is(store_gopher(s, "/sub/"), "iIndex of /sub/" NOWHERE
+	    "i==============" NOWHERE "i" NOWHERE "1Parent folder\t/" HERE
+	    "0notes.txt\t/sub/notes.txt" HERE ".\r\n");
+	ck_assert_ptr_eq(store_gopher(s, "/sub"), store_gopher(s, "/sub/"));
 	assert_starts(store_gopher(s, "caps.txt"), "CAPS\n");
+	ck_assert_ptr_eq(store_gopher(s, "caps.txt"),
+	    store_gopher(s, "/caps.txt"));
+	assert_is(store_gemini(s, "/robots.txt"), "20 text/plain; "
+	    "charset=utf-8\r\nUser-agent: *\nDisallow:\n");
 	ck_assert_ptr_null(store_gemini(s, "/nothing"));
 	ck_assert_ptr_null(store_gopher(s, "/page.md"));
 	/* A reference keeps the snapshot alive past its builder's. */
@@ -117,7 +145,7 @@ START_TEST(test_store_refuses_broken_content)
 	char path[256];
 	int fd;
 
-	ck_assert_ptr_null(store_build(&p, &err));
+	ck_assert_ptr_null(build_snapshot(&p, &err));
 	ck_assert_str_eq(buf_str(&err), "/nonexistent/content: No such file "
 	    "or directory");
 	buf_clear(&err);

@@ -1,0 +1,651 @@
+/* build: a snapshot made from the content folder: the scan, the URL
+ * layout (which path and selector answer what), and the renderings. */
+#include "build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "docbuild.h"
+#include "file.h"
+#include "gemstatus.h"
+#include "gophermap.h"
+#include "log.h"
+#include "mime.h"
+#include "nav.h"
+#include "render.h"
+#include "search.h"
+#include "url.h"
+
+/* Folders nested deeper than this are not served (and symlink loops end). */
+#define BUILD_MAX_DEPTH	16
+
+/* What one folder holds, for its generated listing. */
+struct build_listing_item {
+	char	*name;
+	char	 kind;		/* 'd' folder, 'p' page, 'f' file */
+};
+
+struct build {
+	struct store			*store;
+	const struct store_params	*params;
+	char				*root;	/* realpath of the folder */
+	size_t				 root_len;
+	struct buf			*err;
+};
+
+/* The gemini:// or gopher:// URL of this capsule's root. */
+static void
+build_root_url(struct buf *out, const char *scheme, const char *host,
+    unsigned port, unsigned default_port)
+{
+	buf_printf(out, "%s://%s", scheme, host);
+	if (port != default_port)
+		buf_printf(out, ":%u", port);
+	buf_addc(out, '/');
+}
+
+/* Makes key "/" rel name suffix ("/a/b/" "page" ".gmi"), rel being "" or
+ * ending in "/": the form both maps are keyed by. */
+static void
+build_key(struct buf *key, const char *rel, const char *name,
+    const char *suffix)
+{
+	buf_clear(key);
+	buf_addc(key, '/');
+	buf_adds(key, rel);
+	buf_adds(key, name);
+	buf_adds(key, suffix);
+}
+
+/* Adds key to one of the maps; the first file to claim a key keeps it. */
+static void
+build_put(struct build *b, enum store_proto proto, const char *key,
+    const struct store_entry *e)
+{
+	if (!store_put(b->store, proto, key, e))
+		log_warn("%s: \"%s\" is served already by another file, "
+		    "skipped", b->root, key);
+}
+
+#define build_put_gemini(b, key, e)	build_put(b, STORE_GEMINI, key, e)
+#define build_put_gopher(b, key, e)	build_put(b, STORE_GOPHER, key, e)
+
+/*
+ * How pages of the folder rel are rendered; opts->base points into base,
+ * which must outlive opts.
+ */
+static void
+build_render_opts(struct build *b, const char *rel, struct buf *base,
+    struct render_opts *opts)
+{
+	render_opts_init(opts);
+	opts->host = b->params->hostname;
+	opts->port = b->params->gopher_port;
+	opts->width = b->params->wrap;
+	build_key(base, rel, "", "");
+	opts->base = base->data;
+}
+
+/* Renders a document made by docbuild into gemtext or a menu, and frees it. */
+static void
+build_render_built(struct doc *doc, const struct render_opts *opts,
+    struct buf *gmi, struct buf *map)
+{
+	if (gmi != NULL)
+		render_gemtext(doc, opts, gmi);
+	if (map != NULL)
+		render_gophermap(doc, opts, map);
+	doc_free(doc);
+}
+
+/* The front page links to the other protocol's version of the capsule
+ * and, in Gopher, to its own plain text. */
+static void
+build_front_links(struct build *b, const struct render_opts *opts,
+    struct buf *gmi, struct buf *map)
+{
+	const struct store_params *p = b->params;
+	struct docbuild *db;
+	struct buf url = BUF_INIT;
+
+	if (p->gopher_port != 0) {
+		db = docbuild_new();
+		build_root_url(&url, "gopher", p->hostname, p->gopher_port, 70);
+		docbuild_link(db, url.data, "This capsule on Gopher", 1);
+		buf_addc(gmi, '\n');
+		build_render_built(docbuild_finish(db), opts, gmi, NULL);
+	}
+	db = docbuild_new();
+	docbuild_link(db, "/index.txt", "This page as plain text", 1);
+	if (p->gemini_port != 0) {
+		buf_clear(&url);
+		build_root_url(&url, "gemini", p->hostname, p->gemini_port,
+		    1965);
+		docbuild_link(db, url.data, "This capsule on Gemini", 1);
+	}
+	gophermap_info(map, "", 0);
+	build_render_built(docbuild_finish(db), opts, NULL, map);
+	buf_release(&url);
+}
+
+/* A view of blocks [start, end) of doc, sharing its strings. */
+static struct doc
+build_doc_slice(const struct doc *doc, size_t start, size_t end)
+{
+	struct doc view = *doc;
+
+	view.blocks = doc->blocks + start;
+	view.nblocks = end - start;
+	return view;
+}
+
+/* Where a page's section pages live: "/rel/NAME/". */
+static void
+build_section_folder(struct buf *out, const char *rel, const char *name)
+{
+	buf_addc(out, '/');
+	buf_adds(out, rel);
+	buf_adds(out, name);
+	buf_addc(out, '/');
+}
+
+/*
+ * The front page opens with a table of contents of its sections and the
+ * search, right under its title.
+ */
+static void
+build_front_toc(const struct nav *nav, const char *folder,
+    const struct render_opts *opts, struct buf *gmi, struct buf *map)
+{
+	struct docbuild *db = docbuild_new();
+	struct buf label = BUF_INIT, url = BUF_INIT;
+
+	for (size_t i = 0; i < nav->n; i++) {
+		buf_clear(&label);
+		nav_label(nav, i, &label);
+		buf_clear(&url);
+		buf_adds(&url, folder);
+		url_encode_segment(&url, nav->sections[i].slug,
+		    strlen(nav->sections[i].slug));
+		buf_adds(&url, ".md");
+		docbuild_link(db, url.data, label.data, 1);
+	}
+	docbuild_search(db, "/search", "Search the reading list");
+	build_render_built(docbuild_finish(db), opts, gmi, map);
+	gophermap_info(map, "", 0);
+	buf_release(&label);
+	buf_release(&url);
+}
+
+/* Renders the front page: its title, the table of contents, the rest. */
+static void
+build_render_front(struct build *b, const struct doc *doc,
+    const struct nav *nav, const char *folder,
+    const struct render_opts *opts, struct buf *gmi, struct buf *map)
+{
+	size_t title = doc->nblocks > 0 && doc->blocks[0].kind ==
+	    DOC_HEADING && doc->blocks[0].level == 1 ? 1 : 0;
+	struct doc head = build_doc_slice(doc, 0, title);
+	struct doc rest = build_doc_slice(doc, title, doc->nblocks);
+
+	render_gemtext(&head, opts, gmi);
+	render_gophermap(&head, opts, map);
+	if (title > 0) {
+		buf_addc(gmi, '\n');
+		gophermap_info(map, "", 0);
+	}
+	build_front_toc(nav, folder, opts, gmi, map);
+	buf_addc(gmi, '\n');
+	render_gemtext(&rest, opts, gmi);
+	render_gophermap(&rest, opts, map);
+	build_front_links(b, opts, gmi, map);
+}
+
+/*
+ * Each section of a page is a page of its own, "/rel/NAME/SLUG.gmi" and
+ * "/rel/NAME/SLUG", linking back up to its parent section or the page.
+ */
+static void
+build_add_sections(struct build *b, const struct doc *doc,
+    const struct nav *nav, const char *rel, const char *name,
+    const char *page_title)
+{
+	const struct store_params *p = b->params;
+	struct buf folder = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
+	    key = BUF_INIT, up = BUF_INIT, label = BUF_INIT;
+	struct render_opts opts;
+	struct docbuild *db;
+	bool is_front = *rel == '\0' && strcmp(name, "index") == 0;
+
+	build_render_opts(b, rel, &key, &opts);
+	/* Section pages sit one folder down: their links must not move. */
+	opts.absolute = true;
+	build_section_folder(&folder, rel, name);
+	for (size_t i = 0; i < nav->n; i++) {
+		const struct nav_section *s = &nav->sections[i];
+		struct doc view = build_doc_slice(doc, s->start, s->end);
+
+		buf_clear(&gmi);
+		buf_clear(&map);
+		buf_clear(&up);
+		buf_clear(&label);
+		gemstatus_success(&gmi, "text/gemini", p->lang);
+		render_gemtext(&view, &opts, &gmi);
+		render_gophermap(&view, &opts, &map);
+		buf_adds(&label, "Up: ");
+		if (s->parent != NAV_NONE) {
+			buf_adds(&up, folder.data);
+			url_encode_segment(&up, nav->sections[s->parent].slug,
+			    strlen(nav->sections[s->parent].slug));
+			buf_adds(&up, ".md");
+			buf_adds(&label, nav->sections[s->parent].title);
+		} else {
+			build_key(&up, rel, "", "");
+			if (!is_front) {
+				url_encode_segment(&up, name, strlen(name));
+				buf_adds(&up, ".md");
+			}
+			buf_adds(&label, page_title);
+		}
+		db = docbuild_new();
+		docbuild_link(db, up.data, label.data, 1);
+		buf_addc(&gmi, '\n');
+		gophermap_info(&map, "", 0);
+		build_render_built(docbuild_finish(db), &opts, &gmi, &map);
+		gophermap_end(&map);
+		buf_clear(&key);
+		buf_printf(&key, "%s%s.gmi", folder.data, s->slug);
+		build_put_gemini(b, key.data, store_add_entry(b->store,
+		    STORE_BYTES, &gmi));
+		buf_truncate(&key, key.len - 4);
+		build_put_gopher(b, key.data, store_add_entry(b->store,
+		    STORE_BYTES, &map));
+	}
+	buf_release(&folder);
+	buf_release(&gmi);
+	buf_release(&map);
+	buf_release(&key);
+	buf_release(&up);
+	buf_release(&label);
+}
+
+/* Renders the Markdown page rel/NAME.md (name without ".md"), its
+ * section pages, and adds its entries to the search index. */
+static int
+build_add_page(struct build *b, const char *rel, const char *name,
+    const char *path)
+{
+	const struct store_params *p = b->params;
+	struct buf md = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
+	    key = BUF_INIT, folder = BUF_INIT;
+	struct store_entry *gmi_entry, *menu, *text;
+	struct render_opts opts, search_opts;
+	struct doc *doc;
+	struct nav nav;
+	bool is_index = strcmp(name, "index") == 0;
+	bool is_front = is_index && *rel == '\0';
+
+	if (file_read(path, STORE_PAGE_MAX, &md, b->err) == -1) {
+		buf_release(&md);
+		return -1;
+	}
+	doc = doc_parse(buf_str(&md), md.len);
+	buf_release(&md);
+	nav_build(doc, &nav);
+	build_render_opts(b, rel, &key, &opts);
+	build_section_folder(&folder, rel, name);
+
+	gemstatus_success(&gmi, "text/gemini", p->lang);
+	if (is_front)
+		build_render_front(b, doc, &nav, folder.data, &opts, &gmi,
+		    &map);
+	else {
+		render_gemtext(doc, &opts, &gmi);
+		render_gophermap(doc, &opts, &map);
+	}
+	gophermap_end(&map);
+	gmi_entry = store_add_entry(b->store, STORE_BYTES, &gmi);
+	menu = store_add_entry(b->store, STORE_BYTES, &map);
+	{
+		struct buf plain = BUF_INIT;
+
+		render_text(doc, &opts, &plain);
+		gophermap_text_item(&gmi, buf_str(&plain), plain.len);
+		buf_release(&plain);
+	}
+	text = store_add_entry(b->store, STORE_BYTES, &gmi);
+	search_opts = opts;
+	search_opts.absolute = true;
+	search_add_doc(store_index(b->store), doc, &search_opts, &opts);
+	build_add_sections(b, doc, &nav, rel, name,
+	    doc->nblocks > 0 && doc->blocks[0].kind == DOC_HEADING ?
+	    doc->blocks[0].text : name);
+	nav_free(&nav);
+	doc_free(doc);
+
+	if (is_index) {
+		build_key(&key, rel, "", "");
+		build_put_gemini(b, key.data, gmi_entry);
+		build_put_gopher(b, key.data, menu);
+		if (is_front)
+			build_put_gopher(b, "", menu);
+	}
+	build_key(&key, rel, name, ".gmi");
+	build_put_gemini(b, key.data, gmi_entry);
+	build_key(&key, rel, name, "");
+	build_put_gopher(b, key.data, menu);
+	build_key(&key, rel, name, ".txt");
+	build_put_gopher(b, key.data, text);
+	buf_release(&key);
+	buf_release(&folder);
+	store_count_page(b->store);
+	return 0;
+}
+
+/* A file served as it is: kept in memory when small, else streamed. */
+static int
+build_add_file(struct build *b, const char *rel, const char *name,
+    const char *path, const struct stat *st)
+{
+	struct buf data = BUF_INIT, key = BUF_INIT;
+	struct store_entry *gem, *gopher;
+	size_t header;
+
+	build_key(&key, rel, name, "");
+	gemstatus_success(&data, mime_type(name), b->params->lang);
+	header = data.len;
+	if (st->st_size <= STORE_CACHE_MAX) {
+		if (file_read(path, STORE_CACHE_MAX, &data, b->err) == -1) {
+			buf_release(&data);
+			buf_release(&key);
+			return -1;
+		}
+		gem = store_add_entry(b->store, STORE_BYTES, &data);
+		/* Gopher sends the same bytes without the Gemini header. */
+		gopher = store_keep(b->store, xcalloc(1, sizeof(*gopher)));
+		gopher->kind = STORE_BYTES;
+		gopher->data = gem->data + header;
+		gopher->len = gem->len - header;
+	} else {
+		gem = store_add_entry(b->store, STORE_FILE, &data);
+		gem->file = store_keep(b->store, xstrdup(path));
+		gem->dev = st->st_dev;
+		gem->ino = st->st_ino;
+		gem->size = st->st_size;
+		gopher = store_keep(b->store, xcalloc(1, sizeof(*gopher)));
+		*gopher = *gem;
+		gopher->data = "";
+		gopher->len = 0;
+	}
+	build_put_gemini(b, key.data, gem);
+	build_put_gopher(b, key.data, gopher);
+	buf_release(&key);
+	store_count_file(b->store);
+	return 0;
+}
+
+/* The listing of a folder that has no index.md: a document of links,
+ * each name percent-encoded as one path segment. */
+static void
+build_add_listing(struct build *b, const char *rel,
+    const struct build_listing_item *items, size_t n)
+{
+	const struct store_params *p = b->params;
+	struct buf gmi = BUF_INIT, map = BUF_INIT, key = BUF_INIT,
+	    url = BUF_INIT, label = BUF_INIT;
+	struct docbuild *db = docbuild_new();
+	struct render_opts opts;
+	struct store_entry *ge, *me;
+
+	buf_printf(&label, "Index of /%s", rel);
+	docbuild_heading(db, 1, label.data);
+	if (*rel != '\0')
+		docbuild_link(db, "../", "Parent folder", 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = items[i].name;
+
+		buf_clear(&url);
+		buf_clear(&label);
+		url_encode_segment(&url, name, strlen(name));
+		buf_adds(&label, name);
+		if (items[i].kind == 'd') {
+			buf_addc(&url, '/');
+			buf_addc(&label, '/');
+		} else if (items[i].kind == 'p')
+			buf_adds(&url, ".md");
+		docbuild_link(db, url.data, label.data, 1);
+	}
+	build_render_opts(b, rel, &key, &opts);
+	gemstatus_success(&gmi, "text/gemini", p->lang);
+	build_render_built(docbuild_finish(db), &opts, &gmi, &map);
+	gophermap_end(&map);
+	ge = store_add_entry(b->store, STORE_BYTES, &gmi);
+	me = store_add_entry(b->store, STORE_BYTES, &map);
+	build_key(&key, rel, "", "");
+	build_put_gemini(b, key.data, ge);
+	build_put_gopher(b, key.data, me);
+	if (*rel == '\0')
+		build_put_gopher(b, "", me);
+	buf_release(&key);
+	buf_release(&url);
+	buf_release(&label);
+}
+
+/* Where a folder has no trailing slash: Gemini redirects, Gopher serves
+ * the same menu. */
+static void
+build_add_folder_aliases(struct build *b, const char *rel)
+{
+	struct buf key = BUF_INIT, target = BUF_INIT;
+	const struct store_entry *menu;
+	struct store_entry *redirect;
+
+	build_key(&target, rel, "", "");
+	buf_add(&key, target.data, target.len - 1);
+	redirect = store_add_entry(b->store, STORE_REDIRECT, &target);
+	build_put_gemini(b, key.data, redirect);
+	build_key(&target, rel, "", "");
+	menu = store_gopher(b->store, target.data);
+	if (menu != NULL)
+		build_put_gopher(b, key.data, menu);
+	buf_release(&key);
+	buf_release(&target);
+}
+
+/*
+ * Whether path (a symlink) resolves inside the content folder; nothing
+ * outside it is ever served.
+ */
+static bool
+build_inside_root(struct build *b, const char *path)
+{
+	char *real = realpath(path, NULL);
+	bool inside;
+
+	if (real == NULL)
+		return false;
+	inside = strncmp(real, b->root, b->root_len) == 0 &&
+	    real[b->root_len] == '/';
+	free(real);
+	return inside;
+}
+
+static int
+build_has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n > s && strcmp(name + n - s, suffix) == 0;
+}
+
+static int	build_scan(struct build *, const char *, int);
+
+static int
+build_scan_entry(struct build *b, const char *rel, const char *name,
+    int depth, struct build_listing_item *item)
+{
+	struct buf path = BUF_INIT, sub = BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	buf_printf(&path, "%s/%s%s", b->root, rel, name);
+	item->kind = 0;
+	if (lstat(path.data, &st) == -1) {
+		buf_printf(b->err, "%s: %s", path.data, strerror(errno));
+		rc = -1;
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if (!build_inside_root(b, path.data) ||
+		    stat(path.data, &st) == -1) {
+			log_warn("%s: links outside the content folder or "
+			    "nowhere, not served", path.data);
+			goto out;
+		}
+	}
+	if (S_ISDIR(st.st_mode)) {
+		buf_printf(&sub, "%s%s/", rel, name);
+		if (depth + 1 > BUILD_MAX_DEPTH) {
+			log_warn("%s: nested too deep, not served", path.data);
+			goto out;
+		}
+		rc = build_scan(b, sub.data, depth + 1);
+		item->kind = 'd';
+	} else if (S_ISREG(st.st_mode)) {
+		if (build_has_suffix(name, ".md")) {
+			buf_add(&sub, name, strlen(name) - 3);
+			rc = build_add_page(b, rel, sub.data, path.data);
+			item->kind = 'p';
+			item->name[strlen(name) - 3] = '\0';
+		} else {
+			rc = build_add_file(b, rel, name, path.data, &st);
+			item->kind = 'f';
+		}
+	}
+out:
+	buf_release(&path);
+	buf_release(&sub);
+	return rc;
+}
+
+static int
+build_skip_name(const struct dirent *d)
+{
+	/* Hidden files (and "." and "..") are never served. */
+	return d->d_name[0] != '.';
+}
+
+/* Scans the folder rel ("" or "a/b/") and everything below it. */
+static int
+build_scan(struct build *b, const char *rel, int depth)
+{
+	struct build_listing_item *items = NULL;
+	struct dirent **names = NULL;
+	struct buf path = BUF_INIT;
+	size_t nitems = 0;
+	bool has_index = false;
+	int n, rc = 0;
+
+	buf_printf(&path, "%s/%s", b->root, rel);
+	if ((n = scandir(path.data, &names, build_skip_name, alphasort)) ==
+	    -1) {
+		buf_printf(b->err, "%s: %s", path.data, strerror(errno));
+		buf_release(&path);
+		return -1;
+	}
+	items = xcalloc((size_t)n + 1, sizeof(*items));
+	for (int i = 0; i < n; i++) {
+		struct build_listing_item *it = &items[nitems];
+
+		it->name = xstrdup(names[i]->d_name);
+		if (strcmp(it->name, "index.md") == 0)
+			has_index = true;
+		if (rc == 0 && build_scan_entry(b, rel, names[i]->d_name,
+		    depth, it) == -1)
+			rc = -1;
+		if (it->kind != 0)
+			nitems++;
+		else
+			free(it->name);
+	}
+	if (rc == 0 && !has_index)
+		build_add_listing(b, rel, items, nitems);
+	if (rc == 0 && *rel != '\0')
+		build_add_folder_aliases(b, rel);
+	for (size_t i = 0; i < nitems; i++)
+		free(items[i].name);
+	free(items);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&path);
+	return rc;
+}
+
+static void
+build_add_caps(struct build *b)
+{
+	struct buf caps = BUF_INIT;
+	struct store_entry *e;
+
+	if (store_gopher(b->store, "/caps.txt") != NULL)
+		return;
+	gophermap_caps(&caps, b->params->hostname);
+	e = store_add_entry(b->store, STORE_BYTES, &caps);
+	build_put_gopher(b, "/caps.txt", e);
+	build_put_gopher(b, "caps.txt", e);
+}
+
+/* Gemini crawlers ask for robots.txt; without one, all is allowed. */
+static void
+build_add_robots(struct build *b)
+{
+	struct buf robots = BUF_INIT;
+
+	if (store_gemini(b->store, "/robots.txt") != NULL)
+		return;
+	gemstatus_success(&robots, "text/plain", b->params->lang);
+	buf_adds(&robots, "User-agent: *\nDisallow:\n");
+	build_put_gemini(b, "/robots.txt", store_add_entry(b->store,
+	    STORE_BYTES, &robots));
+}
+
+struct store *
+build_snapshot(const struct store_params *params, struct buf *err)
+{
+	struct build b;
+	struct stat st;
+
+	memset(&b, 0, sizeof(b));
+	b.params = params;
+	b.err = err;
+	if ((b.root = realpath(params->content, NULL)) == NULL) {
+		buf_printf(err, "%s: %s", params->content, strerror(errno));
+		return NULL;
+	}
+	if (stat(b.root, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		buf_printf(err, "%s: not a folder", params->content);
+		free(b.root);
+		return NULL;
+	}
+	b.root_len = strlen(b.root);
+	b.store = store_new(params->lang);
+	if (build_scan(&b, "", 0) == -1) {
+		store_unref(b.store);
+		b.store = NULL;
+	} else {
+		build_add_caps(&b);
+		build_add_robots(&b);
+	}
+	/* Parsing is over for this batch: give back the parser's memory. */
+	doc_trim();
+	free(b.root);
+	return b.store;
+}

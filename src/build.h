@@ -1,0 +1,29 @@
+/* build: a snapshot made from the content folder: the scan, the URL
+ * layout (which path and selector answer what), and the renderings. */
+#ifndef CAPSULED_BUILD_H
+#define CAPSULED_BUILD_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "store.h"
+
+/* What a snapshot is built from; strings are borrowed for the call. */
+struct store_params {
+	const char	*content;	/* the content folder */
+	const char	*hostname;
+	unsigned	 gopher_port;
+	unsigned	 gemini_port;
+	const char	*lang;
+	size_t		 wrap;
+};
+
+/*
+ * Reads and renders the whole content folder into a new snapshot with one
+ * reference, which the caller drops with store_unref().  Returns NULL with
+ * the reason in err when the folder or a file in it cannot be read.
+ */
+struct store	*build_snapshot(const struct store_params *params,
+		    struct buf *err);
+
+#endif
