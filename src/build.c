@@ -119,7 +119,7 @@ build_front_links(struct build *b, const struct render_opts *opts,
 		db = docbuild_new();
 		build_root_url(&url, "gopher", p->hostname, p->gopher_port, 70);
 		docbuild_link(db, url.data, "This capsule on Gopher", 1);
-		buf_addc(gmi, '\n');
+		render_gemtext_blank(gmi);
 		build_render_built(docbuild_finish(db), opts, gmi, NULL);
 	}
 	db = docbuild_new();
@@ -198,11 +198,11 @@ build_render_front(struct build *b, const struct doc *doc,
 	render_gemtext(&head, opts, gmi);
 	render_gophermap(&head, opts, map);
 	if (title > 0) {
-		buf_addc(gmi, '\n');
+		render_gemtext_blank(gmi);
 		gophermap_info(map, "", 0);
 	}
 	build_front_toc(nav, folder, opts, gmi, map);
-	buf_addc(gmi, '\n');
+	render_gemtext_blank(gmi);
 	render_gemtext(&rest, opts, gmi);
 	render_gophermap(&rest, opts, map);
 	build_front_links(b, opts, gmi, map);
@@ -256,7 +256,7 @@ build_add_sections(struct build *b, const struct doc *doc,
 		}
 		db = docbuild_new();
 		docbuild_link(db, up.data, label.data, 1);
-		buf_addc(&gmi, '\n');
+		render_gemtext_blank(&gmi);
 		gophermap_info(&map, "", 0);
 		build_render_built(docbuild_finish(db), &opts, &gmi, &map);
 		gophermap_end(&map);

@@ -22,14 +22,12 @@
 #include <openssl/ssl.h>
 
 #include "frame.h"
-#include "gemini.h"
 #include "limit.h"
 #include "listener.h"
 #include "log.h"
 #include "proto.h"
 #include "proxy.h"
 #include "reply.h"
-#include "server.h"
 #include "gen.h"
 #include "store.h"
 #include "tlsctx.h"
@@ -38,7 +36,7 @@
 /* What a streamed file reads at a time: the memory it costs. */
 #define CONN_CHUNK	(64 * 1024)
 /* The most any protocol's request line takes, with its CR LF. */
-#define CONN_MAX_READ	(GEMINI_MAX_REQUEST + 2)
+#define CONN_MAX_READ	(PROTO_MAX_LINE + 2)
 /* How much of an overlong request the access log keeps. */
 #define CONN_LOG_TOO_LONG	64
 

@@ -145,7 +145,7 @@ gemini_search(const struct store *store, const char *query,
 	gemstatus_success(&reply->head, "text/gemini", store_lang(store));
 	buf_printf(&line, "Search: %s", words.data);
 	render_gemtext_heading(&reply->head, 1, line.data, line.len);
-	buf_addc(&reply->head, '\n');
+	render_gemtext_blank(&reply->head);
 	buf_clear(&line);
 	search_summary(&line, found.n);
 	render_gemtext_text(&reply->head, line.data, line.len);
@@ -154,13 +154,13 @@ gemini_search(const struct store *store, const char *query,
 
 		if (section == NULL || strcmp(section, label) != 0) {
 			section = label;
-			buf_addc(&reply->head, '\n');
+			render_gemtext_blank(&reply->head);
 			render_gemtext_heading(&reply->head, 2, label,
 			    strlen(label));
 		}
 		buf_adds(&reply->head, found.results[i]->gemtext);
 	}
-	buf_addc(&reply->head, '\n');
+	render_gemtext_blank(&reply->head);
 	render_gemtext_link(&reply->head, "/search", "Search again", &opts);
 	render_gemtext_link(&reply->head, "/", "Home", &opts);
 	reply->status = REPLY_FOUND;
@@ -211,6 +211,8 @@ gemini_log_status(enum reply_status status)
 {
 	return status == REPLY_NONE ? 0 : (int)gemstatus_of(status);
 }
+
+_Static_assert(GEMINI_MAX_REQUEST <= PROTO_MAX_LINE, "the transport's room");
 
 const struct proto gemini_proto = {
 	.name = "gemini",

@@ -245,6 +245,8 @@ gopher_log_status(enum reply_status status)
 	return 59;
 }
 
+_Static_assert(GOPHER_MAX_SELECTOR <= PROTO_MAX_LINE, "the transport's room");
+
 const struct proto gopher_proto = {
 	.name = "gopher",
 	/* Clients send CR LF, LF alone, or close their side. */

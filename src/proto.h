@@ -9,6 +9,10 @@
 
 struct store;
 
+/* No protocol's request line is longer (without its CR LF): what the
+ * transport buffers at most. */
+#define PROTO_MAX_LINE	1024
+
 /* What an answer is made from; everything is borrowed for the call. */
 struct proto_ctx {
 	const struct store	*store;

@@ -62,6 +62,8 @@ void	render_gopher_link(struct buf *out, const char *url,
  */
 void	render_gemtext_heading(struct buf *out, int level, const char *text,
 	    size_t len);
+/* An empty line, between the parts of a page made in pieces. */
+void	render_gemtext_blank(struct buf *out);
 void	render_gemtext_text(struct buf *out, const char *text, size_t len);
 void	render_gemtext_link(struct buf *out, const char *url,
 	    const char *label, const struct render_opts *opts);

@@ -93,6 +93,12 @@ render_gemtext_heading(struct buf *out, int level, const char *text,
 }
 
 void
+render_gemtext_blank(struct buf *out)
+{
+	buf_addc(out, '\n');
+}
+
+void
 render_gemtext_text(struct buf *out, const char *text, size_t len)
 {
 	struct buf line = BUF_INIT;
