@@ -37,6 +37,8 @@
 #define CONN_CHUNK	(64 * 1024)
 /* The most any protocol's request line takes, with its CR LF. */
 #define CONN_MAX_READ	(PROTO_MAX_LINE + 2)
+/* At the cap, connections younger than this are never closed for room. */
+#define CONN_EVICT_GRACE_MS	500
 /* How much of an overlong request the access log keeps. */
 #define CONN_LOG_TOO_LONG	64
 
@@ -298,11 +300,19 @@ size_t
 conn_evict_waiting(struct worker *w, size_t n, const struct conn *spare)
 {
 	struct conn *c, *next;
+	struct timespec now;
 	size_t closed = 0;
 
-	/* Connections are in the order they came: the oldest first. */
-	for (c = TAILQ_FIRST(worker_conns(w)); c != NULL && closed < n; c = next) {
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* Connections are in the order they came: the oldest first, and
+	 * none younger than the grace, which an honest client may still be
+	 * spending on its handshake. */
+	for (c = TAILQ_FIRST(worker_conns(w)); c != NULL && closed < n;
+	    c = next) {
 		next = TAILQ_NEXT(c, entry);
+		if ((now.tv_sec - c->start.tv_sec) * 1000 + (now.tv_nsec -
+		    c->start.tv_nsec) / 1000000 < CONN_EVICT_GRACE_MS)
+			break;
 		if (c->answered || c == spare)
 			continue;
 		conn_close(c, "closed to make room at the connection cap");

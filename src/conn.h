@@ -38,7 +38,8 @@ void	conn_close(struct conn *conn, const char *why);
 /*
  * Closes up to n of the worker's connections that have waited longest
  * without sending a whole request, to make room at the connection cap;
- * spare (the one that just came, or NULL) is never closed.  Returns how
+ * spare (the one that just came, or NULL) and those open for less than
+ * half a second are never closed.  Returns how
  * many it closed.  In the worker's thread.
  */
 size_t	conn_evict_waiting(struct worker *worker, size_t n,

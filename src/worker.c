@@ -69,8 +69,9 @@ worker_resume_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (w->stopping)
 		return;
-	/* Another worker's connections may be the ones that closed. */
-	if (worker_at_cap(w))
+	/* Another worker's connections may be the ones that closed; or
+	 * this one's waiting connections may now be old enough to go. */
+	if (worker_at_cap(w) && !worker_make_room(w, NULL))
 		evtimer_add(w->resume_ev, &worker_recheck);
 	else
 		worker_set_accepting(w, true);
