@@ -17,17 +17,21 @@ BUILD		?= build
 SAN		?=
 
 # Debian packages for building, testing and running.
-DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-dev \
+DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-gfm-dev \
+		   libcmark-gfm-extensions-dev libxml2-dev \
 		   check openssl python3 curl lynx clang-format haproxy systemd \
 		   man-db clang libclang-rt-14-dev valgrind
-PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark
+PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark-gfm \
+		   libxml-2.0
 
 # Asked once, on first use, after deps has run.
 PKG_CFLAGS	= $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS	= $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 CHECK_CFLAGS	= $(eval CHECK_CFLAGS := $$(shell pkg-config --cflags check))$(CHECK_CFLAGS)
 CHECK_LIBS	= $(eval CHECK_LIBS := $$(shell pkg-config --libs check))$(CHECK_LIBS)
-CMARK_LIBS	= $(eval CMARK_LIBS := $$(shell pkg-config --libs libcmark))$(CMARK_LIBS)
+# The extensions library has no .pc file of its own: it is linked by name.
+CMARK_LIBS	= $(eval CMARK_LIBS := $$(shell pkg-config --libs libcmark-gfm \
+		  libxml-2.0) -lcmark-gfm-extensions)$(CMARK_LIBS)
 SSL_LIBS	= $(eval SSL_LIBS := $$(shell pkg-config --libs openssl))$(SSL_LIBS)
 
 WARNINGS	:= -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -48,7 +52,7 @@ ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
 ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
-PURE_SRCS	:= buf file hmap utf8 url doc docbuild wrap mime gophermap gemstatus \
+PURE_SRCS	:= buf file hmap utf8 url mdarena html doc docparse links docbuild wrap mime gophermap gemstatus \
 		   render render_gemtext render_gopher log config store build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen listener conn tlsctx priv watch
@@ -100,7 +104,8 @@ $(LIBPURE): $(PURE_OBJS)
 	$(AR) rcs $@ $^
 
 $(BIN): $(SERVER_OBJS) $(LIBPURE)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(SERVER_OBJS) $(LIBPURE) $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SERVER_OBJS) $(LIBPURE) $(PKG_LIBS) \
+	    -lcmark-gfm-extensions -lpthread
 
 $(UNIT_BIN): $(UNIT_OBJS) $(UNIT_TLS_OBJS) $(LIBPURE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_TLS_OBJS) $(LIBPURE) \
@@ -223,7 +228,8 @@ BURST_ROUNDS	?= 6
 $(BUILD)/norenew/capsuled: $(SERVER_SRCS:%=src/%.c) $(LIBPURE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DCAPSULED_NO_RENEW $(ALL_LDFLAGS) -o $@ \
-	    $(SERVER_SRCS:%=src/%.c) $(LIBPURE) $(PKG_LIBS) -lpthread
+	    $(SERVER_SRCS:%=src/%.c) $(LIBPURE) $(PKG_LIBS) \
+	    -lcmark-gfm-extensions -lpthread
 
 bench-bursts: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench/loadgen \

@@ -16,6 +16,8 @@
 #include "file.h"
 #include "gemstatus.h"
 #include "gophermap.h"
+#include "hmap.h"
+#include "links.h"
 #include "log.h"
 #include "mime.h"
 #include "nav.h"
@@ -32,12 +34,38 @@ struct build_listing_item {
 	char	 kind;		/* 'd' folder, 'p' page, 'f' file */
 };
 
+/* A page read and parsed, waiting to be rendered. */
+struct build_page {
+	struct doc	*doc;
+	struct nav	 nav;		/* borrows the doc's strings */
+	char		*rel;		/* its folder: "" or "a/b/" */
+	char		*name;		/* its file name without ".md" */
+	char		*file;		/* its path, for messages */
+};
+
 struct build {
 	struct store			*store;
 	const struct store_params	*params;
 	char				*root;	/* realpath of the folder */
 	size_t				 root_len;
 	struct buf			*err;
+	/*
+	 * A first scan only notes what the folder holds ("/a/b.png",
+	 * "/a/" for a folder), so that links can be checked against it
+	 * while pages are rendered.
+	 */
+	bool				 inventory_only;
+	struct hmap			 inventory;
+	/* Each page's anchors, once read: "/a/b.md" -> links_table. */
+	struct hmap			 anchors;
+	/* Pages whose links wait for the anchors of pages read later. */
+	struct build_page		*waiting;
+	size_t				 nwaiting;
+	/* Folders below the root, whose aliases come once all is built. */
+	char				**folders;
+	size_t				 nfolders;
+	const char			*file;	/* the page being resolved */
+	size_t				 nmissing;
 };
 
 /* The gemini:// or gopher:// URL of this capsule's root. */
@@ -276,35 +304,27 @@ build_add_sections(struct build *b, const struct doc *doc,
 	buf_release(&label);
 }
 
-/* Renders the Markdown page rel/NAME.md (name without ".md"), its
- * section pages, and adds its entries to the search index. */
-static int
-build_add_page(struct build *b, const char *rel, const char *name,
-    const char *path)
+/* Renders a page, its section pages, and adds its entries to the search
+ * index. */
+static void
+build_render_page(struct build *b, struct build_page *pg)
 {
 	const struct store_params *p = b->params;
-	struct buf md = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
-	    key = BUF_INIT, folder = BUF_INIT;
+	const char *rel = pg->rel, *name = pg->name;
+	struct doc *doc = pg->doc;
+	struct buf gmi = BUF_INIT, map = BUF_INIT, key = BUF_INIT,
+	    folder = BUF_INIT, plain = BUF_INIT;
 	struct store_entry *gmi_entry, *menu, *text;
 	struct render_opts opts, search_opts;
-	struct doc *doc;
-	struct nav nav;
 	bool is_index = strcmp(name, "index") == 0;
 	bool is_front = is_index && *rel == '\0';
 
-	if (file_read(path, STORE_PAGE_MAX, &md, b->err) == -1) {
-		buf_release(&md);
-		return -1;
-	}
-	doc = doc_parse(buf_str(&md), md.len);
-	buf_release(&md);
-	nav_build(doc, &nav);
 	build_render_opts(b, rel, &key, &opts);
 	build_section_folder(&folder, rel, name);
 
 	gemstatus_success(&gmi, "text/gemini", p->lang);
 	if (is_front)
-		build_render_front(b, doc, &nav, folder.data, &opts, &gmi,
+		build_render_front(b, doc, &pg->nav, folder.data, &opts, &gmi,
 		    &map);
 	else {
 		render_gemtext(doc, &opts, &gmi);
@@ -313,22 +333,16 @@ build_add_page(struct build *b, const char *rel, const char *name,
 	gophermap_end(&map);
 	gmi_entry = store_add_entry(b->store, STORE_BYTES, &gmi);
 	menu = store_add_entry(b->store, STORE_BYTES, &map);
-	{
-		struct buf plain = BUF_INIT;
-
-		render_text(doc, &opts, &plain);
-		gophermap_text_item(&gmi, buf_str(&plain), plain.len);
-		buf_release(&plain);
-	}
+	render_text(doc, &opts, &plain);
+	gophermap_text_item(&gmi, buf_str(&plain), plain.len);
+	buf_release(&plain);
 	text = store_add_entry(b->store, STORE_BYTES, &gmi);
 	search_opts = opts;
 	search_opts.absolute = true;
 	search_add_doc(store_index(b->store), doc, &search_opts, &opts);
-	build_add_sections(b, doc, &nav, rel, name,
+	build_add_sections(b, doc, &pg->nav, rel, name,
 	    doc->nblocks > 0 && doc->blocks[0].kind == DOC_HEADING ?
 	    doc->blocks[0].text : name);
-	nav_free(&nav);
-	doc_free(doc);
 
 	if (is_index) {
 		build_key(&key, rel, "", "");
@@ -346,6 +360,100 @@ build_add_page(struct build *b, const char *rel, const char *name,
 	buf_release(&key);
 	buf_release(&folder);
 	store_count_page(b->store);
+}
+
+static void
+build_page_free(struct build_page *pg)
+{
+	nav_free(&pg->nav);
+	doc_free(pg->doc);
+	free(pg->rel);
+	free(pg->name);
+	free(pg->file);
+}
+
+static bool
+build_exists(void *arg, const char *path)
+{
+	struct build *b = arg;
+
+	return hmap_get(&b->inventory, path) != NULL;
+}
+
+static const struct links_table *
+build_anchors(void *arg, const char *path)
+{
+	struct build *b = arg;
+
+	return hmap_get(&b->anchors, path);
+}
+
+static void
+build_missing(void *arg, int line, const char *target)
+{
+	struct build *b = arg;
+
+	b->nmissing++;
+	if (b->params->list_missing)
+		log_warn("%s:%d: %s: not in the content folder", b->file, line,
+		    target);
+}
+
+/* Makes the page's links work where it is served; returns how many
+ * wait for pages not read yet. */
+static size_t
+build_resolve(struct build *b, struct build_page *pg)
+{
+	struct links_content content = {
+		build_exists, build_anchors, build_missing, b,
+		b->params->source_url,
+	};
+	struct links_page page = { pg->rel, pg->name, &pg->nav };
+
+	b->file = pg->file;
+	return links_resolve(pg->doc, &page, &content);
+}
+
+/*
+ * Reads the Markdown page rel/NAME.md (name without ".md") and renders
+ * it, unless its links wait for pages read later: then it is rendered
+ * once all are read.
+ */
+static int
+build_add_page(struct build *b, const char *rel, const char *name,
+    const char *path)
+{
+	struct buf md = BUF_INIT, key = BUF_INIT;
+	struct links_table *table;
+	struct build_page pg;
+
+	if (file_read(path, STORE_PAGE_MAX, &md, b->err) == -1) {
+		buf_release(&md);
+		return -1;
+	}
+	pg.doc = doc_parse(buf_str(&md), md.len);
+	buf_release(&md);
+	nav_build(pg.doc, &pg.nav);
+	pg.rel = xstrdup(rel);
+	pg.name = xstrdup(name);
+	buf_printf(&key, "%s/%s%s.md", b->params->content, rel, name);
+	pg.file = buf_detach(&key, NULL);
+	build_key(&key, rel, name, ".md");
+	table = xcalloc(1, sizeof(*table));
+	links_table_init(table, &pg.nav);
+	if (!hmap_put(&b->anchors, key.data, table)) {
+		links_table_free(table);
+		free(table);
+	}
+	buf_release(&key);
+	if (build_resolve(b, &pg) > 0) {
+		b->waiting = xreallocarray(b->waiting, b->nwaiting + 1,
+		    sizeof(*b->waiting));
+		b->waiting[b->nwaiting++] = pg;
+		return 0;
+	}
+	build_render_page(b, &pg);
+	build_page_free(&pg);
 	return 0;
 }
 
@@ -505,19 +613,25 @@ build_scan_entry(struct build *b, const char *rel, const char *name,
 	if (S_ISLNK(st.st_mode)) {
 		if (!build_inside_root(b, path.data) ||
 		    stat(path.data, &st) == -1) {
-			log_warn("%s: links outside the content folder or "
-			    "nowhere, not served", path.data);
+			if (!b->inventory_only)
+				log_warn("%s: links outside the content folder or "
+				    "nowhere, not served", path.data);
 			goto out;
 		}
 	}
 	if (S_ISDIR(st.st_mode)) {
 		buf_printf(&sub, "%s%s/", rel, name);
 		if (depth + 1 > BUILD_MAX_DEPTH) {
-			log_warn("%s: nested too deep, not served", path.data);
+			if (!b->inventory_only)
+				log_warn("%s: nested too deep, not served",
+				    path.data);
 			goto out;
 		}
 		rc = build_scan(b, sub.data, depth + 1);
 		item->kind = 'd';
+	} else if (S_ISREG(st.st_mode) && b->inventory_only) {
+		buf_printf(&sub, "/%s%s", rel, name);
+		hmap_put(&b->inventory, sub.data, b);
 	} else if (S_ISREG(st.st_mode)) {
 		if (build_has_suffix(name, ".md")) {
 			buf_add(&sub, name, strlen(name) - 3);
@@ -575,10 +689,17 @@ build_scan(struct build *b, const char *rel, int depth)
 		else
 			free(it->name);
 	}
-	if (rc == 0 && !has_index)
+	if (b->inventory_only) {
+		buf_clear(&path);
+		buf_printf(&path, "/%s", rel);
+		hmap_put(&b->inventory, path.data, b);
+	} else if (rc == 0 && !has_index)
 		build_add_listing(b, rel, items, nitems);
-	if (rc == 0 && *rel != '\0')
-		build_add_folder_aliases(b, rel);
+	if (rc == 0 && *rel != '\0' && !b->inventory_only) {
+		b->folders = xreallocarray(b->folders, b->nfolders + 1,
+		    sizeof(*b->folders));
+		b->folders[b->nfolders++] = xstrdup(rel);
+	}
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].name);
 	free(items);
@@ -617,6 +738,47 @@ build_add_robots(struct build *b)
 	    STORE_BYTES, &robots));
 }
 
+/* Once every page is read: the pages that waited, the folders' aliases,
+ * the generated files. */
+static void
+build_finish(struct build *b)
+{
+	for (size_t i = 0; i < b->nwaiting; i++) {
+		/* A link that still waits names a page that is not one. */
+		build_resolve(b, &b->waiting[i]);
+		build_render_page(b, &b->waiting[i]);
+	}
+	for (size_t i = 0; i < b->nfolders; i++)
+		build_add_folder_aliases(b, b->folders[i]);
+	build_add_caps(b);
+	build_add_robots(b);
+	if (b->nmissing > 0 && !b->params->list_missing)
+		log_warn("%s: %zu relative link(s) lead to files the content "
+		    "folder lacks (capsuled -n lists them; source_url points "
+		    "them elsewhere)", b->params->content, b->nmissing);
+}
+
+static void
+build_drop_table(void *table)
+{
+	links_table_free(table);
+	free(table);
+}
+
+static void
+build_release(struct build *b)
+{
+	for (size_t i = 0; i < b->nwaiting; i++)
+		build_page_free(&b->waiting[i]);
+	free(b->waiting);
+	for (size_t i = 0; i < b->nfolders; i++)
+		free(b->folders[i]);
+	free(b->folders);
+	hmap_free(&b->inventory, NULL);
+	hmap_free(&b->anchors, build_drop_table);
+	free(b->root);
+}
+
 struct store *
 build_snapshot(const struct store_params *params, struct buf *err)
 {
@@ -637,15 +799,21 @@ build_snapshot(const struct store_params *params, struct buf *err)
 	}
 	b.root_len = strlen(b.root);
 	b.store = store_new(params->lang);
-	if (build_scan(&b, "", 0) == -1) {
+	b.inventory_only = true;
+	if (build_scan(&b, "", 0) == 0) {
+		b.inventory_only = false;
+		if (build_scan(&b, "", 0) == 0)
+			build_finish(&b);
+		else {
+			store_unref(b.store);
+			b.store = NULL;
+		}
+	} else {
 		store_unref(b.store);
 		b.store = NULL;
-	} else {
-		build_add_caps(&b);
-		build_add_robots(&b);
 	}
 	/* Parsing is over for this batch: give back the parser's memory. */
 	doc_trim();
-	free(b.root);
+	build_release(&b);
 	return b.store;
 }

@@ -16,6 +16,9 @@ struct store_params {
 	unsigned	 gemini_port;
 	const char	*lang;
 	size_t		 wrap;
+	const char	*source_url;	/* or NULL: see links.h */
+	bool		 list_missing;	/* warn of each link the content
+					 * lacks, not only of their count */
 };
 
 /*

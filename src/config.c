@@ -59,6 +59,7 @@ config_dup(const struct config *c)
 	d->cert = config_strdup(c->cert);
 	d->key = config_strdup(c->key);
 	d->lang = config_strdup(c->lang);
+	d->source_url = config_strdup(c->source_url);
 	d->user = config_strdup(c->user);
 	d->group = config_strdup(c->group);
 	d->access_log = config_strdup(c->access_log);
@@ -89,6 +90,7 @@ config_free(struct config *c)
 	free(c->cert);
 	free(c->key);
 	free(c->lang);
+	free(c->source_url);
 	free(c->user);
 	free(c->group);
 	free(c->access_log);
@@ -147,6 +149,20 @@ config_is_name(const char *v)
 		return false;
 	for (const char *p = v; *p != '\0'; p++)
 		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
+			return false;
+	return true;
+}
+
+/* Where a list's own files live: a web address, printable, no spaces. */
+static bool
+config_is_web_url(const char *v)
+{
+	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+		return false;
+	if (v[strcspn(v, ":") + 3] == '\0')
+		return false;
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			return false;
 	return true;
 }
@@ -250,6 +266,10 @@ config_apply(struct config *c, const char *key, char *value)
 			if (!isalnum((unsigned char)*p) && *p != '-')
 				return "not a language tag";
 		config_set_string(&c->lang, value);
+	} else if (strcmp(key, "source_url") == 0) {
+		if (!config_is_web_url(value))
+			return "not an http:// or https:// URL";
+		config_set_string(&c->source_url, value);
 	} else
 		return "unknown setting";
 	return NULL;

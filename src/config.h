@@ -21,6 +21,8 @@ struct config {
 	char		*cert;		/* PEM certificate (chain) */
 	char		*key;		/* PEM private key */
 	char		*lang;		/* lang= of text/gemini answers */
+	char		*source_url;	/* where relative links to files the
+					 * content lacks point, or NULL */
 	unsigned	 wrap;		/* gophermap and text wrap column */
 	unsigned	 read_timeout;	/* seconds to send a request */
 	unsigned	 write_timeout;	/* seconds without progress writing */

@@ -11,7 +11,10 @@ enum doc_kind {
 	DOC_ITEM,	/* a list item's first paragraph */
 	DOC_CODE,
 	DOC_RULE,
+	DOC_TABLE,	/* rows of cells, the first row the header */
 };
+
+#define DOC_NONE	((size_t)-1)
 
 /*
  * A link or image of a block.  Its strings live in the document's arena
@@ -24,8 +27,22 @@ struct doc_link {
 	size_t		 end;		/* offset just after its text */
 	bool		 is_image;
 	bool		 is_search;	/* a search to send words to */
+	bool		 is_note;	/* a footnote mark's link to its note */
+	bool		 resolved;	/* its url was set by links_resolve() */
+	int		 line;		/* where it is in the Markdown, from 1 */
 	size_t		 url_off;	/* arena offsets while parsing */
 	size_t		 label_off;
+};
+
+/* A table cell: its text, inline markup reduced, and its links, whose
+ * offsets count from the cell's text. */
+struct doc_cell {
+	const char	*text;
+	size_t		 len;
+	const struct doc_link *links;
+	size_t		 nlinks;
+	size_t		 text_off;	/* arena offset while parsing */
+	size_t		 first_link;
 };
 
 struct doc_block {
@@ -37,12 +54,23 @@ struct doc_block {
 	int		 quote_depth;	/* 0 outside block quotes */
 	const char	*text;		/* plain text; '\n' is a hard break */
 	size_t		 len;
-	const char	*info;		/* code block info string, or "" */
+	const char	*info;		/* code block info string, or "";
+					 * a table's column alignments, one
+					 * of "lcrn" (none) per column */
+	const char	*context;	/* in a nested item: the title of
+					 * the item it belongs to, or "" */
+	int		 line;		/* where it starts in the Markdown */
 	const struct doc_link *links;
 	size_t		 nlinks;
 	size_t		 text_off;	/* arena offsets while parsing */
 	size_t		 info_off;
 	size_t		 first_link;
+	size_t		 context_off;
+	/* DOC_TABLE: nrows rows of ncols cells, row by row. */
+	const struct doc_cell *cells;
+	size_t		 ncols;
+	size_t		 nrows;
+	size_t		 first_cell;
 };
 
 /*
@@ -56,7 +84,15 @@ struct doc {
 	struct doc_link		*links;
 	size_t			 nlinks;
 	size_t			 links_cap;
+	struct doc_cell		*cells;
+	size_t			 ncells;
+	size_t			 cells_cap;
 	char			*arena;
+	/* Strings set after parsing (doc_set_url()), each its own. */
+	char			**owned;
+	size_t			 nowned;
+	bool			 has_notes;	/* footnotes, listed under */
+	size_t			 notes;		/* this heading block */
 };
 
 /*
@@ -82,6 +118,11 @@ struct doc_link	*doc_push_link(struct doc *doc);
  * strings into it from their offsets (for doc_parse() and docbuild).
  */
 void		 doc_fix_pointers(struct doc *doc);
+/* For builders: appends a zeroed table cell. */
+struct doc_cell	*doc_push_cell(struct doc *doc);
+/* Points link at a new url (copied; freed with doc). */
+void		 doc_set_url(struct doc *doc, struct doc_link *link,
+		    const char *url);
 /* Frees doc and everything it holds; doc_free(NULL) does nothing. */
 void		 doc_free(struct doc *doc);
 /*

@@ -1,10 +1,15 @@
 /* render: format names, dispatch, and what the three renderers share. */
 #include "render.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "links.h"
+#include "nav.h"
 #include "url.h"
+#include "utf8.h"
 
 void
 render_opts_init(struct render_opts *opts)
@@ -14,6 +19,7 @@ render_opts_init(struct render_opts *opts)
 	opts->base = "/";
 	opts->width = RENDER_WIDTH;
 	opts->absolute = false;
+	opts->page = "index";
 }
 
 int
@@ -35,7 +41,18 @@ render_markdown(const char *md, size_t len, enum render_format fmt,
     const struct render_opts *opts, struct buf *out)
 {
 	struct doc *doc = doc_parse(md, len);
+	struct links_content nothing;
+	struct links_page page;
+	struct nav nav;
 
+	/* Alone, a page's links can only be made to reach its sections. */
+	memset(&nothing, 0, sizeof(nothing));
+	nav_build(doc, &nav);
+	page.rel = "";
+	page.name = opts->page;
+	page.nav = &nav;
+	links_resolve(doc, &page, &nothing);
+	nav_free(&nav);
 	switch (fmt) {
 	case RENDER_GEMTEXT:
 		render_gemtext(doc, opts, out);
@@ -78,4 +95,108 @@ render_md_link_len(const char *url)
 	    url[len - 4] == '/')
 		return 0;
 	return len - 3;
+}
+
+bool
+render_shows_link(const struct doc_link *l)
+{
+	return l->url[0] != '\0';
+}
+
+void
+render_label(struct buf *out, const char *label, size_t len,
+    const struct doc_block *b)
+{
+	buf_add(out, label, len);
+	if (b != NULL && b->context[0] != '\0') {
+		buf_adds(out, " (in ");
+		buf_adds(out, b->context);
+		buf_addc(out, ')');
+	}
+}
+
+static void
+render_table_cell_text(struct buf *out, const struct doc_cell *c)
+{
+	size_t start = out->len;
+
+	buf_add(out, c->text, c->len);
+	for (size_t i = start; i < out->len; i++)
+		if ((unsigned char)out->data[i] < ' ' || out->data[i] == 0x7f)
+			out->data[i] = ' ';
+}
+
+void
+render_table_init(struct render_table *t, const struct doc_block *b)
+{
+	size_t n = b->nrows * b->ncols;
+
+	t->block = b;
+	t->cells = xcalloc(n > 0 ? n : 1, sizeof(*t->cells));
+	t->widths = xcalloc(b->ncols > 0 ? b->ncols : 1, sizeof(*t->widths));
+	for (size_t i = 0; i < n; i++)
+		render_table_cell_text(&t->cells[i], &b->cells[i]);
+	render_table_measure(t);
+}
+
+void
+render_table_measure(struct render_table *t)
+{
+	const struct doc_block *b = t->block;
+
+	t->width = b->ncols > 0 ? 3 * (b->ncols - 1) : 0;
+	for (size_t c = 0; c < b->ncols; c++) {
+		t->widths[c] = 1;
+		for (size_t r = 0; r < b->nrows; r++) {
+			const struct buf *cell = &t->cells[r * b->ncols + c];
+			size_t w = utf8_width(buf_str(cell), cell->len);
+
+			if (w > t->widths[c])
+				t->widths[c] = w;
+		}
+		t->width += t->widths[c];
+	}
+}
+
+void
+render_table_line(const struct render_table *t, size_t r, struct buf *line)
+{
+	const struct doc_block *b = t->block;
+
+	buf_clear(line);
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct buf *cell;
+		size_t pad, left;
+
+		if (r == SIZE_MAX) {
+			if (c > 0)
+				buf_adds(line, "-+-");
+			buf_addn(line, '-', t->widths[c]);
+			continue;
+		}
+		if (c > 0)
+			buf_adds(line, " | ");
+		cell = &t->cells[r * b->ncols + c];
+		pad = t->widths[c] - utf8_width(buf_str(cell), cell->len);
+		left = b->info[c] == 'r' ? pad : b->info[c] == 'c' ? pad / 2 : 0;
+		buf_addn(line, ' ', left);
+		buf_add(line, buf_str(cell), cell->len);
+		buf_addn(line, ' ', pad - left);
+	}
+	{
+		size_t len = line->len;
+
+		while (len > 0 && line->data[len - 1] == ' ')
+			len--;
+		buf_truncate(line, len);
+	}
+}
+
+void
+render_table_free(struct render_table *t)
+{
+	for (size_t i = 0; i < t->block->nrows * t->block->ncols; i++)
+		buf_release(&t->cells[i]);
+	free(t->cells);
+	free(t->widths);
 }

@@ -24,6 +24,8 @@ struct render_opts {
 	size_t		 width;	/* wrap column for gophermaps and text */
 	bool		 absolute; /* gemtext: relative links resolved against
 				    * base, for pages served from elsewhere */
+	const char	*page;	/* render_markdown(): the page's name, which
+				 * in-page anchors lead to ("index") */
 };
 
 /* Fills opts with the defaults: localhost, port 70, base "/", width 70. */
@@ -78,6 +80,33 @@ void	render_gopher_links(const struct doc_block *block,
 	    const struct render_opts *opts, struct buf *out);
 
 /* Helpers shared by the renderers (render.c). */
+
+/* Whether a link is shown: a footnote mark whose note is missing is not. */
+bool	render_shows_link(const struct doc_link *link);
+/*
+ * Appends a link's label as the page shows it: in a nested item, followed
+ * by the item it belongs to, "Notes (in Parent title)".
+ */
+void	render_label(struct buf *out, const char *label, size_t len,
+	    const struct doc_block *block);
+
+/* A table laid out in fixed-width text. */
+struct render_table {
+	const struct doc_block	*block;
+	struct buf		*cells;	/* nrows * ncols: the text shown */
+	size_t			*widths; /* per column, in terminal cells */
+	size_t			 width;	/* of a row, separators included */
+};
+
+/* Fills t with the cells' text (control bytes as spaces) and measures. */
+void	render_table_init(struct render_table *t, const struct doc_block *b);
+/* Measures again after the caller changed cells. */
+void	render_table_measure(struct render_table *t);
+/* Sets line to row r, its cells aligned as the table says, or with r
+ * SIZE_MAX to the rule under the header. */
+void	render_table_line(const struct render_table *t, size_t r,
+	    struct buf *line);
+void	render_table_free(struct render_table *t);
 
 /* Whether url is a relative reference (no scheme, not "//host"). */
 bool	render_is_relative(const char *url);

@@ -1,4 +1,5 @@
 /* render_gemtext: a document as gemtext (text/gemini). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,8 @@ gemtext_one_line(struct buf *out, const char *text, size_t len)
 
 static void
 gemtext_link_line(struct buf *out, const char *url, const char *label,
-    size_t label_len, const struct render_opts *opts)
+    size_t label_len, const struct doc_block *b,
+    const struct render_opts *opts)
 {
 	size_t md_len = render_md_link_len(url);
 	size_t path_len = md_len > 0 ? md_len : strcspn(url, "?#");
@@ -67,8 +69,12 @@ gemtext_link_line(struct buf *out, const char *url, const char *label,
 	}
 	url_encode(out, url, strlen(url));
 	if (label_len > 0) {
+		struct buf shown = BUF_INIT;
+
+		render_label(&shown, label, label_len, b);
 		buf_addc(out, ' ');
-		gemtext_one_line(out, label, label_len);
+		gemtext_one_line(out, buf_str(&shown), shown.len);
+		buf_release(&shown);
 	}
 	buf_addc(out, '\n');
 }
@@ -78,8 +84,10 @@ gemtext_links(const struct doc_block *b, const struct render_opts *opts,
     struct buf *out)
 {
 	for (size_t i = 0; i < b->nlinks; i++)
-		gemtext_link_line(out, b->links[i].url, b->links[i].label,
-		    strlen(b->links[i].label), opts);
+		if (render_shows_link(&b->links[i]))
+			gemtext_link_line(out, b->links[i].url,
+			    b->links[i].label, strlen(b->links[i].label), b,
+			    opts);
 }
 
 void
@@ -112,7 +120,7 @@ void
 render_gemtext_link(struct buf *out, const char *url, const char *label,
     const struct render_opts *opts)
 {
-	gemtext_link_line(out, url, label, strlen(label), opts);
+	gemtext_link_line(out, url, label, strlen(label), NULL, opts);
 }
 
 void
@@ -120,7 +128,8 @@ render_gemtext_links(const struct doc_block *b,
     const struct render_opts *opts, struct buf *out)
 {
 	if (doc_is_link_entry(b))
-		gemtext_link_line(out, b->links[0].url, b->text, b->len, opts);
+		gemtext_link_line(out, b->links[0].url, b->text, b->len, b,
+		    opts);
 	else
 		gemtext_links(b, opts, out);
 }
@@ -134,7 +143,8 @@ gemtext_prose(const struct doc_block *b, const struct render_opts *opts,
 	const char *line = b->text, *nl, *end = b->text + b->len;
 
 	if (doc_is_link_entry(b)) {
-		gemtext_link_line(out, b->links[0].url, b->text, b->len, opts);
+		gemtext_link_line(out, b->links[0].url, b->text, b->len, b,
+		    opts);
 		return;
 	}
 	if (!doc_is_only_links(b)) {
@@ -176,6 +186,37 @@ gemtext_code(const struct doc_block *b, struct buf *out)
 	buf_adds(out, "```\n");
 }
 
+/*
+ * A table is preformatted text, its columns aligned (clients scroll a
+ * wide one), and the links of its cells follow as link lines.
+ */
+static void
+gemtext_table(const struct doc_block *b, const struct render_opts *opts,
+    struct buf *out)
+{
+	struct render_table t;
+	struct buf line = BUF_INIT;
+
+	render_table_init(&t, b);
+	buf_adds(out, "```table\n");
+	for (size_t r = 0; r < b->nrows; r++) {
+		render_table_line(&t, r, &line);
+		if (strncmp(buf_str(&line), "```", 3) == 0)
+			buf_addc(out, ' ');
+		buf_add(out, buf_str(&line), line.len);
+		buf_addc(out, '\n');
+		if (r == 0) {
+			render_table_line(&t, SIZE_MAX, &line);
+			buf_add(out, buf_str(&line), line.len);
+			buf_addc(out, '\n');
+		}
+	}
+	buf_adds(out, "```\n");
+	gemtext_links(b, opts, out);
+	buf_release(&line);
+	render_table_free(&t);
+}
+
 void
 render_gemtext(const struct doc *doc, const struct render_opts *opts,
     struct buf *out)
@@ -202,6 +243,9 @@ render_gemtext(const struct doc *doc, const struct render_opts *opts,
 			break;
 		case DOC_RULE:
 			buf_adds(out, GEMTEXT_RULE "\n");
+			break;
+		case DOC_TABLE:
+			gemtext_table(b, opts, out);
 			break;
 		}
 	}

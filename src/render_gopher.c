@@ -1,4 +1,5 @@
 /* render_gopher: a document as a gophermap (RFC 1436 menu) or plain text. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,23 @@ render_gopher_link(struct buf *out, const char *url, const char *display,
 	gopher_target_release(&t);
 }
 
+/* A link of block b, its label telling the item it is nested in. */
+static void
+gopher_block_link(struct buf *out, const char *url, const char *display,
+    size_t display_len, const struct doc_block *b,
+    const struct render_opts *opts)
+{
+	struct buf shown = BUF_INIT;
+
+	if (b->context[0] == '\0' || display_len == 0) {
+		render_gopher_link(out, url, display, display_len, opts);
+		return;
+	}
+	render_label(&shown, display, display_len, b);
+	render_gopher_link(out, url, buf_str(&shown), shown.len, opts);
+	buf_release(&shown);
+}
+
 /* A search item: type 7 on this server, whatever the URL's path. */
 static void
 gopher_search_item(struct buf *out, const struct doc_link *l,
@@ -192,12 +210,15 @@ render_gopher_links(const struct doc_block *b,
 		return;
 	}
 	if (doc_is_link_entry(b)) {
-		render_gopher_link(out, b->links[0].url, b->text, b->len, opts);
+		gopher_block_link(out, b->links[0].url, b->text, b->len, b,
+		    opts);
 		return;
 	}
 	for (size_t i = 0; i < b->nlinks; i++)
-		render_gopher_link(out, b->links[i].url, b->links[i].label,
-		    strlen(b->links[i].label), opts);
+		if (render_shows_link(&b->links[i]))
+			gopher_block_link(out, b->links[i].url,
+			    b->links[i].label, strlen(b->links[i].label), b,
+			    opts);
 }
 
 /* Appends the URL a reader of the plain text can open for url. */
@@ -248,32 +269,36 @@ gopher_links(struct gopher_render *r, const struct doc_block *b)
 	if (r->text)
 		return;
 	for (size_t i = 0; i < b->nlinks; i++)
-		render_gopher_link(r->out, b->links[i].url, b->links[i].label,
-		    strlen(b->links[i].label), r->opts);
+		if (render_shows_link(&b->links[i]))
+			gopher_block_link(r->out, b->links[i].url,
+			    b->links[i].label, strlen(b->links[i].label), b,
+			    r->opts);
 }
 
 /*
- * The text of a block for plain text: each link's text is followed by its
- * number, "[n]", and its URL joins the reference list.
+ * Text and its links for plain text: each link's text is followed by its
+ * number, "[n]", and its URL joins the reference list.  A footnote mark
+ * has its number already.
  */
 static void
-gopher_numbered_text(struct gopher_render *r, const struct doc_block *b,
-    struct buf *text)
+gopher_numbered(struct gopher_render *r, const char *s, size_t len,
+    const struct doc_link *links, size_t nlinks, struct buf *text)
 {
 	size_t pos = 0;
 
-	for (size_t i = 0; i < b->nlinks; i++) {
-		const struct doc_link *l = &b->links[i];
-
+	for (size_t i = 0; i < nlinks; i++) {
+		const struct doc_link *l = &links[i];
 		size_t end = l->end;
 
+		if (l->is_note || !render_shows_link(l))
+			continue;
 		/* "[Title ](url)": the number goes after the word, not
 		 * after the space. */
-		while (end > pos && b->text[end - 1] == ' ')
+		while (end > pos && s[end - 1] == ' ')
 			end--;
 		if (l->end < pos)
 			end = pos;
-		buf_add(text, b->text + pos, end - pos);
+		buf_add(text, s + pos, end - pos);
 		pos = end;
 		if (text->len > 0 && text->data[text->len - 1] != ' ' &&
 		    text->data[text->len - 1] != '\n')
@@ -288,7 +313,14 @@ gopher_numbered_text(struct gopher_render *r, const struct doc_block *b,
 		gopher_ref_url(&r->refs, l->url, r->opts);
 		buf_addc(&r->refs, '\n');
 	}
-	buf_add(text, b->text + pos, b->len - pos);
+	buf_add(text, s + pos, len - pos);
+}
+
+static void
+gopher_numbered_text(struct gopher_render *r, const struct doc_block *b,
+    struct buf *text)
+{
+	gopher_numbered(r, b->text, b->len, b->links, b->nlinks, text);
 }
 
 /* The start of each line of a block: quote marks, then list indent. */
@@ -395,6 +427,68 @@ gopher_code(struct gopher_render *r, const struct doc_block *b)
 	}
 }
 
+/*
+ * A table wider than the page is written row by row, one wrapped
+ * "Header: value" line per cell, so that nothing is cut.
+ */
+static void
+gopher_table_rows(struct gopher_render *r, const struct render_table *t)
+{
+	const struct doc_block *b = t->block;
+
+	for (size_t row = 1; row < b->nrows; row++) {
+		if (row > 1)
+			gopher_line(r, "", 0);
+		for (size_t c = 0; c < b->ncols; c++) {
+			const struct buf *head = &t->cells[c];
+			const struct buf *cell = &t->cells[row * b->ncols + c];
+			struct buf text = BUF_INIT;
+
+			if (head->len > 0) {
+				buf_add(&text, buf_str(head), head->len);
+				buf_adds(&text, ": ");
+			}
+			buf_add(&text, buf_str(cell), cell->len);
+			wrap_text(buf_str(&text), text.len, r->opts->width, "",
+			    "  ", gopher_line_cb, r);
+			buf_release(&text);
+		}
+	}
+}
+
+/* A table in a menu or the plain text: aligned rows when they fit the
+ * width, else row by row; then the links of its cells. */
+static void
+gopher_table(struct gopher_render *r, const struct doc_block *b)
+{
+	struct render_table t;
+	struct buf line = BUF_INIT;
+
+	render_table_init(&t, b);
+	if (r->text) {
+		for (size_t i = 0; i < b->nrows * b->ncols; i++) {
+			buf_clear(&t.cells[i]);
+			gopher_numbered(r, b->cells[i].text, b->cells[i].len,
+			    b->cells[i].links, b->cells[i].nlinks, &t.cells[i]);
+		}
+		render_table_measure(&t);
+	}
+	if (t.width > r->opts->width)
+		gopher_table_rows(r, &t);
+	else
+		for (size_t row = 0; row < b->nrows; row++) {
+			render_table_line(&t, row, &line);
+			gopher_line(r, buf_str(&line), line.len);
+			if (row == 0) {
+				render_table_line(&t, SIZE_MAX, &line);
+				gopher_line(r, buf_str(&line), line.len);
+			}
+		}
+	gopher_links(r, b);
+	buf_release(&line);
+	render_table_free(&t);
+}
+
 static void
 gopher_render_doc(struct gopher_render *r, const struct doc *doc)
 {
@@ -422,6 +516,9 @@ gopher_render_doc(struct gopher_render *r, const struct doc *doc)
 			buf_clear(&rule);
 			buf_addn(&rule, '-', r->opts->width);
 			gopher_line(r, buf_str(&rule), rule.len);
+			break;
+		case DOC_TABLE:
+			gopher_table(r, b);
 			break;
 		}
 	}

@@ -72,11 +72,11 @@ struct server {
 
 static struct store *
 server_build_store(const struct config *cfg, const char *content,
-    struct buf *err)
+    bool check_only, struct buf *err)
 {
 	struct store_params p = {
 		content, cfg->hostname, cfg->gopher_port, cfg->gemini_port,
-		cfg->lang, cfg->wrap,
+		cfg->lang, cfg->wrap, cfg->source_url, check_only,
 	};
 
 	return build_snapshot(&p, err);
@@ -261,7 +261,7 @@ server_reload(struct server *s, bool content_only)
 	moved = !s->chrooted && strcmp(cfg->content, old->content) != 0;
 	content = xstrndup(s->chrooted ? "/" : cfg->content,
 	    strlen(s->chrooted ? "/" : cfg->content));
-	if ((store = server_build_store(cfg, content, &err)) == NULL)
+	if ((store = server_build_store(cfg, content, false, &err)) == NULL)
 		goto fail;
 	if (cfg->gemini_port != 0) {
 		if (!content_only && server_cert_changed(s, old, cfg)) {
@@ -551,7 +551,8 @@ server_new(const char *path, bool check_only)
 	s->content_path = xstrdup(cfg->content);
 	if (!check_only)
 		server_open_logs(cfg);
-	if ((store = server_build_store(cfg, s->content_path, &err)) == NULL)
+	if ((store = server_build_store(cfg, s->content_path,
+	    check_only, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
 	if (cfg->gemini_port != 0 &&
 	    (tls = server_load_tls(s, cfg, &err)) == NULL)

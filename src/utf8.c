@@ -74,6 +74,44 @@ utf8_columns(const char *s, size_t len)
 	return cols;
 }
 
+/* Terminals give East Asian wide characters and most emoji two cells and
+ * combining marks none (the ranges of Unicode's EastAsianWidth W/F). */
+static size_t
+utf8_cells(uint32_t cp)
+{
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0x20d0 && cp <= 0x20ff))
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
+	    (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t
+utf8_width(const char *s, size_t len)
+{
+	size_t i = 0, n, cells = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			cells++;
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
+		i += n ? n : 1;
+		cells += n ? utf8_cells(cp) : 1;
+	}
+	return cells;
+}
+
 size_t
 utf8_prefix_for_columns(const char *s, size_t len, size_t cols)
 {

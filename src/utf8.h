@@ -21,6 +21,11 @@ bool	utf8_is_valid(const char *s, size_t len);
  */
 size_t	utf8_columns(const char *s, size_t len);
 /*
+ * Returns how many terminal cells s takes: two for East Asian wide
+ * characters and emoji, none for combining marks, one for the rest.
+ */
+size_t	utf8_width(const char *s, size_t len);
+/*
  * Returns how many bytes of s fit in cols columns without splitting a
  * character.
  */

@@ -1,9 +1,11 @@
 /*
- * bench_render: times rendering a generated 1 MiB Markdown reading list
- * into each format against cmark's own HTML renderer, in the same run.
- * Both sides parse and render, as a page build does.
+ * bench_render: times rendering a generated 1 MiB GitHub-style reading
+ * list into each format against cmark-gfm's own HTML renderer with the
+ * same extensions, in the same run.  Both sides parse and render, as a
+ * page build does.
  */
-#include <cmark.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +34,33 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A reading list: sections of linked entries, some nested, ~1 MiB. */
+/*
+ * An awesome list: a badge in the title, a contents block of anchors,
+ * sections of linked entries (some nested, some tasks), a table and bare
+ * URLs now and then, footnotes; ~1 MiB.
+ */
 static void
 make_document(struct buf *md)
 {
 	int i = 0;
 
-	buf_adds(md, "# Generated reading list\n\n");
+	buf_adds(md, "# Generated reading list [![Awesome]"
+	    "(https://awesome.re/badge.svg)](https://awesome.re)\n\n"
+	    "## Contents\n\n");
+	for (int s = 0; s < 1024 * 1024 / 2400; s++)
+		buf_printf(md, "- [Section %d](#section-%d)\n", s * 40, s * 40);
+	buf_addc(md, '\n');
 	while (md->len < 1024 * 1024) {
 		if (i % 40 == 0)
 			buf_printf(md, "\n## Section %d\n\nSome *intro* text "
-			    "with a [link](https://s.example/%d).\n\n", i, i);
+			    "with a [link](https://s.example/%d), see "
+			    "https://s.example/%d/ and ~~old~~ news[^n%d].\n\n"
+			    "| Name | Stars |\n|:--|--:|\n| [a](https://a.example/"
+			    "%d) | %d |\n| b | 7 |\n\n[^n%d]: A note.\n\n",
+			    i, i, i, i, i, i, i);
+		if (i % 11 == 0)
+			buf_printf(md, "- [x] [Task %d](https://t.example/%d)\n",
+			    i, i);
 		buf_printf(md, "* [Entry number %d on distributed systems]"
 		    "(https://example.org/papers/%d.html) - Author %d\n",
 		    i, i, i);
@@ -52,7 +70,31 @@ make_document(struct buf *md)
 	}
 }
 
-/* Seconds to parse and render once; fmt < 0 means cmark's HTML. */
+/* cmark-gfm's HTML, with the extensions and options capsuled uses. */
+static char *
+gfm_html(const struct buf *md)
+{
+	static const char *const names[] = {
+		"autolink", "table", "strikethrough", "tasklist",
+	};
+	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
+	cmark_parser *parser = cmark_parser_new(options);
+	cmark_node *root;
+	char *html;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cmark_parser_attach_syntax_extension(parser,
+		    cmark_find_syntax_extension(names[i]));
+	cmark_parser_feed(parser, md->data, md->len);
+	root = cmark_parser_finish(parser);
+	html = cmark_render_html(root, options,
+	    cmark_parser_get_syntax_extensions(parser));
+	cmark_node_free(root);
+	cmark_parser_free(parser);
+	return html;
+}
+
+/* Seconds to parse and render once; fmt < 0 means cmark-gfm's HTML. */
 static double
 time_once(const struct buf *md, int fmt, struct buf *out)
 {
@@ -62,8 +104,7 @@ time_once(const struct buf *md, int fmt, struct buf *out)
 	render_opts_init(&opts);
 	buf_clear(out);
 	if (fmt < 0) {
-		char *html = cmark_markdown_to_html(md->data, md->len,
-		    CMARK_OPT_VALIDATE_UTF8);
+		char *html = gfm_html(md);
 
 		buf_adds(out, html);
 		free(html);
@@ -80,7 +121,7 @@ main(void)
 		const char	*name;
 		int		 fmt;
 	} formats[] = {
-		{ "cmark-html", -1 },
+		{ "gfm-html", -1 },
 		{ "gemtext", RENDER_GEMTEXT },
 		{ "gophermap", RENDER_GOPHERMAP },
 		{ "text", RENDER_TEXT },
@@ -90,6 +131,7 @@ main(void)
 	size_t out_len[NFORMATS];
 	struct buf md = BUF_INIT, out = BUF_INIT;
 
+	cmark_gfm_core_extensions_ensure_registered();
 	make_document(&md);
 	/* Rounds alternate the formats so that a drifting machine weighs
 	 * on all of them alike. */
@@ -106,7 +148,7 @@ main(void)
 		printf("  %-10s %8.2f ms  %8zu bytes out", formats[f].name,
 		    median[f] * 1e3, out_len[f]);
 		if (f > 0) {
-			printf("  %.2fx cmark-html", median[f] / median[0]);
+			printf("  %.2fx gfm-html", median[f] / median[0]);
 			if (median[f] / median[0] > worst)
 				worst = median[f] / median[0];
 		}

@@ -1,6 +1,10 @@
-/* fuzz_render: Markdown into the three formats.  Every gophermap line has
- * four TAB-separated fields and CR LF, every gemtext link line is
- * "=> URL[ label]" with a URL free of spaces, and all output is UTF-8. */
+/*
+ * fuzz_render: GitHub-flavoured Markdown into the three formats.  Every
+ * gophermap line has four TAB-separated fields and CR LF, and its 'i'
+ * lines stay within the width (but code, which keeps its lines); every
+ * gemtext link line is "=> URL[ label]" with a URL free of spaces and
+ * never an in-page "#anchor"; all output is UTF-8.
+ */
 #include <stdbool.h>
 #include <string.h>
 
@@ -11,8 +15,23 @@
 
 #include "fuzz.h"
 
+/* An 'i' line's text wider than the width is code: indented 4 more. */
 static void
-check_gophermap(const struct buf *map)
+check_info_width(const char *p, const char *nl, size_t width)
+{
+	const char *tab = memchr(p, '\t', (size_t)(nl - p));
+	size_t len;
+
+	if (*p != 'i' || tab == NULL)
+		return;
+	len = (size_t)(tab - p - 1);
+	if (utf8_columns(p + 1, len) <= width)
+		return;
+	FUZZ_ASSERT(memmem(p + 1, len, "    ", 4) != NULL);
+}
+
+static void
+check_gophermap(const struct buf *map, size_t width)
 {
 	const char *p = buf_str(map), *end = p + map->len, *nl;
 	int tabs;
@@ -28,6 +47,7 @@ check_gophermap(const struct buf *map)
 			tabs += *q == '\t';
 		}
 		FUZZ_ASSERT(tabs == 3);
+		check_info_width(p, nl, width);
 	}
 }
 
@@ -46,6 +66,7 @@ check_gemtext(const struct buf *gmi)
 		if (pre || strncmp(p, "=>", 2) != 0)
 			continue;
 		FUZZ_ASSERT(p[2] == ' ' && p + 3 < nl && p[3] != ' ');
+		FUZZ_ASSERT(p[3] != '#');
 		/* The URL runs to the first space: no space inside it. */
 		for (const char *q = p + 3; q < nl && *q != ' '; q++)
 			FUZZ_ASSERT((unsigned char)*q > ' ');
@@ -66,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_clear(&out);
 	render_markdown(md, size, RENDER_GOPHERMAP, &opts, &out);
 	gophermap_end(&out);
-	check_gophermap(&out);
+	check_gophermap(&out, opts.width);
 	FUZZ_ASSERT(utf8_is_valid(buf_str(&out), out.len));
 	buf_clear(&out);
 	render_markdown(md, size, RENDER_TEXT, &opts, &out);
