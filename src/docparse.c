@@ -416,12 +416,17 @@ doc_inline(struct doc_walk *w, cmark_node *node, cmark_event_type ev)
 	}
 }
 
+static bool
+doc_text_is_blank(struct doc_walk *w)
+{
+	return strspn(buf_str(&w->text), " \n") == w->text.len;
+}
+
 /* The sink for an HTML block: block elements end paragraphs. */
 static void
 doc_html_flush(struct doc_walk *w)
 {
-	if (strspn(buf_str(&w->text), " \n") < w->text.len ||
-	    w->doc->nlinks > w->first_link)
+	if (!doc_text_is_blank(w) || w->doc->nlinks > w->first_link)
 		doc_take_text(w, doc_add_block(w, DOC_PARAGRAPH,
 		    w->html_line));
 	else
@@ -607,7 +612,13 @@ doc_close_leaf(struct doc_walk *w, cmark_node *node)
 		if (cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
 		    cmark_node_previous(node) == NULL)
 			b = doc_add_item(w, parent, w->leaf_line);
-		else {
+		else if (doc_text_is_blank(w) &&
+		    w->doc->nlinks == w->first_link) {
+			/* Only tags a reader never sees (<a name>). */
+			buf_clear(&w->text);
+			w->note_mark = 0;
+			return;
+		} else {
 			b = doc_add_block(w, DOC_PARAGRAPH, w->leaf_line);
 			doc_set_context(w, b);
 		}

@@ -18,7 +18,16 @@ struct html_scan {
 	void			*ctx;
 	bool			 one_tag;	/* ignore closing events */
 	int			 open_links;	/* <a href> left open */
+	int			 hidden;	/* inside <script>, <style> */
 };
+
+/* Elements whose content a reader never sees. */
+static bool
+html_is_hidden(const char *name)
+{
+	return strcasecmp(name, "script") == 0 ||
+	    strcasecmp(name, "style") == 0 || strcasecmp(name, "template") == 0;
+}
 
 /* Elements whose edges end a paragraph's worth of text. */
 static const char *const html_blocks[] = {
@@ -54,6 +63,12 @@ html_start(void *arg, const xmlChar *xname, const xmlChar **attrs)
 	struct html_scan *s = arg;
 	const char *name = (const char *)xname, *href, *src, *alt;
 
+	if (html_is_hidden(name)) {
+		s->hidden++;
+		return;
+	}
+	if (s->hidden > 0)
+		return;
 	if (strcasecmp(name, "a") == 0) {
 		if ((href = html_attr(attrs, "href")) != NULL &&
 		    *href != '\0') {
@@ -83,6 +98,13 @@ html_end(void *arg, const xmlChar *xname)
 
 	if (s->one_tag)
 		return;
+	if (html_is_hidden(name)) {
+		if (s->hidden > 0)
+			s->hidden--;
+		return;
+	}
+	if (s->hidden > 0)
+		return;
 	if (strcasecmp(name, "a") == 0) {
 		if (s->open_links > 0) {
 			s->open_links--;
@@ -97,7 +119,7 @@ html_chars(void *arg, const xmlChar *text, int len)
 {
 	struct html_scan *s = arg;
 
-	if (len > 0)
+	if (len > 0 && s->hidden == 0)
 		s->sink->text(s->ctx, (const char *)text, (size_t)len);
 }
 
@@ -155,7 +177,7 @@ void
 html_scan_block(const char *html, size_t len, const struct html_sink *sink,
     void *ctx)
 {
-	struct html_scan s = { sink, ctx, false, 0 };
+	struct html_scan s = { sink, ctx, false, 0, 0 };
 
 	html_parse(&s, html, len);
 	/* A link the block left open ends with it. */
@@ -167,7 +189,7 @@ void
 html_scan_tag(const char *tag, size_t len, const struct html_sink *sink,
     void *ctx)
 {
-	struct html_scan s = { sink, ctx, true, 0 };
+	struct html_scan s = { sink, ctx, true, 0, 0 };
 	char name[16];
 	size_t n = 0;
 

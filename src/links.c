@@ -171,6 +171,8 @@ links_relative(struct doc *doc, struct doc_link *l, const struct links_page *p,
 	links_anchor_url(url, base.data, slash + 1, slug != NULL ? slug : "");
 	links_set(doc, l, url);
 out:
+	/* Checked once: a page that waits is resolved again. */
+	l->resolved = !waits;
 	buf_release(&base);
 	buf_release(&abs);
 	buf_release(&plain);

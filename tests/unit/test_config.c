@@ -19,6 +19,7 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(c->nlisten, 0);
 	ck_assert_uint_eq(c->read_timeout, 10);
 	ck_assert_str_eq(c->lang, "en");
+	ck_assert_ptr_null(c->source_url);
 	config_free(c);
 	buf_release(&err);
 }
@@ -30,12 +31,14 @@ START_TEST(test_config_values)
 	    "listen 127.0.0.1 ::1\nlisten 192.0.2.1\ngopher_port 7070\n"
 	    "gemini_port 0\ncontent /srv/c\ncert a.pem\nkey b.pem\n"
 	    "lang de-CH\nwrap 60\nread_timeout 5\nwrite_timeout 7\n"
-	    "max_connections 10\n";
+	    "max_connections 10\n"
+	    "source_url https://github.com/o/l/blob/main/\n";
 	struct buf err = BUF_INIT;
 	struct config *c = config_parse(text, strlen(text), "x.conf", &err);
 
 	ck_assert_msg(c != NULL, "%s", buf_str(&err));
 	ck_assert_str_eq(c->hostname, "capsule.example");
+	ck_assert_str_eq(c->source_url, "https://github.com/o/l/blob/main/");
 	ck_assert_uint_eq(c->nlisten, 3);
 	ck_assert_str_eq(c->listen[1], "::1");
 	ck_assert_str_eq(c->listen[2], "192.0.2.1");
@@ -68,6 +71,10 @@ static const struct {
 	{ "hostname bad/name\n", "x.conf:1: hostname: not a host name" },
 	{ "listen a;b\n", "x.conf:1: listen: not an address" },
 	{ "lang e n\n", "x.conf:1: lang: not a language tag" },
+	{ "source_url ftp://x.example/\n",
+	  "x.conf:1: source_url: not an http:// or https:// URL" },
+	{ "source_url https://\n",
+	  "x.conf:1: source_url: not an http:// or https:// URL" },
 	{ "gopher_port 0\ngemini_port 0\n", "x.conf: both gopher_port and "
 	  "gemini_port are 0" },
 	{ "gopher_port 9\ngemini_port 9\n", "x.conf: gopher_port and "

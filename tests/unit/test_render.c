@@ -110,6 +110,8 @@ static const struct {
 	  "a b & c d\n=> https://h.example/ b & c\n" },
 	{ "<p align=\"center\"><img src=\"logo.png\" alt=\"Logo\"></p>\n",
 	  "=> logo.png Logo\n" },
+	{ "<script>alert(1)</script>\n\nafter\n", "after\n" },
+	{ "<a name=\"top\"></a>\n\n<img src=\"x.png\">\n", "=> x.png\n" },
 	{ "<details><summary>More</summary>\n\nHidden text\n\n</details>\n",
 	  "More\n\nHidden text\n" },
 	{ "| a | b |\n|:-|-:|\n| [x](https://x.example/) | 22 |\n",
