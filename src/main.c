@@ -35,12 +35,25 @@ usage(FILE *f)
 /* The largest Markdown file the render mode takes, as the server does. */
 #define RENDER_MAX_INPUT	(16 * 1024 * 1024)
 
+/* "lists/awesome.md" is the page "awesome". */
+static char *
+render_page_name(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	size_t len = strlen(name);
+
+	if (len > 3 && strcmp(name + len - 3, ".md") == 0)
+		len -= 3;
+	return xstrndup(name, len);
+}
+
 static int
 render_main(int argc, char **argv)
 {
 	struct render_opts opts;
 	enum render_format fmt;
 	struct buf md = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	char *page;
 	unsigned n;
 	int ch;
 
@@ -86,7 +99,12 @@ render_main(int argc, char **argv)
 		buf_release(&err);
 		return EXIT_USAGE;
 	}
+	/* In-page anchors lead to the sections of the page served from the
+	 * file's name, as the server names them. */
+	page = render_page_name(argv[optind + 1]);
+	opts.page = page;
 	render_markdown(buf_str(&md), md.len, fmt, &opts, &out);
+	free(page);
 	if (fmt == RENDER_GOPHERMAP)
 		gophermap_end(&out);
 	buf_release(&md);

@@ -127,6 +127,9 @@ search_add_entry(struct search_index *index, const struct doc_block *b,
 			pos = l->end;
 	}
 	buf_add(&rest, b->text + pos, b->len - pos);
+	/* A nested item is found by what it belongs to, too. */
+	buf_addc(&rest, ' ');
+	buf_adds(&rest, b->context);
 	if (index->n == index->cap) {
 		index->cap = index->cap ? index->cap * 2 : 64;
 		index->entries = xreallocarray(index->entries, index->cap,

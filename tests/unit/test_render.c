@@ -12,7 +12,7 @@
 
 static const char *golden_names[] = {
 	"reading-list", "headings", "inline", "links", "lists", "blocks",
-	"escapes",
+	"escapes", "awesome",
 };
 
 static const struct {
@@ -24,16 +24,25 @@ static const struct {
 	{ RENDER_TEXT, "txt" },
 };
 
+/* Renders md as the page "name" (in-page anchors lead to its sections). */
 static void
-render_string(const char *md, size_t len, enum render_format fmt,
-    struct buf *out)
+render_page(const char *md, size_t len, enum render_format fmt,
+    const char *name, struct buf *out)
 {
 	struct render_opts opts;
 
 	render_opts_init(&opts);
+	opts.page = name;
 	render_markdown(md, len, fmt, &opts, out);
 	if (fmt == RENDER_GOPHERMAP)
 		gophermap_end(out);
+}
+
+static void
+render_string(const char *md, size_t len, enum render_format fmt,
+    struct buf *out)
+{
+	render_page(md, len, fmt, "index", out);
 }
 
 START_TEST(test_render_golden)
@@ -52,7 +61,7 @@ START_TEST(test_render_golden)
 	snprintf(path, sizeof(path), "%s/%s.%s", dir, name,
 	    golden_formats[f].ext);
 	expected = test_read_file(path, &expected_len);
-	render_string(md, md_len, golden_formats[f].fmt, &out);
+	render_page(md, md_len, golden_formats[f].fmt, name, &out);
 	ck_assert_msg(out.len == expected_len &&
 	    memcmp(buf_str(&out), expected, expected_len) == 0,
 	    "%s differs; got:\n%s", path, buf_str(&out));
