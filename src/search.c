@@ -152,6 +152,43 @@ search_add_entry(struct search_index *index, const struct doc_block *b,
 	buf_release(&hosts);
 }
 
+/*
+ * A table row with links is an entry too: its links are its title, all
+ * its cells' text the rest.
+ */
+static void
+search_add_row(struct search_index *index, const struct doc *doc,
+    const struct doc_block *b, size_t r, const char *section,
+    const struct render_opts *gemini, const struct render_opts *gopher)
+{
+	const struct doc_cell *first = &b->cells[r * b->ncols];
+	const struct doc_cell *last = first + b->ncols - 1;
+	size_t nlinks = last->first_link + last->nlinks - first->first_link;
+	struct doc_link *links;
+	struct doc_block row;
+	struct buf text = BUF_INIT;
+
+	if (nlinks == 0)
+		return;
+	links = xreallocarray(NULL, nlinks, sizeof(*links));
+	memcpy(links, doc->links + first->first_link, nlinks * sizeof(*links));
+	/* The offsets count from each cell: here the text is all cells. */
+	for (size_t i = 0; i < nlinks; i++)
+		links[i].start = links[i].end = 0;
+	for (const struct doc_cell *c = first; c <= last; c++) {
+		buf_add(&text, c->text, c->len);
+		buf_addc(&text, ' ');
+	}
+	row = *b;
+	row.text = buf_str(&text);
+	row.len = text.len;
+	row.links = links;
+	row.nlinks = nlinks;
+	search_add_entry(index, &row, section, gemini, gopher);
+	buf_release(&text);
+	free(links);
+}
+
 /* Headings deeper than this share the path of their level-6 parent. */
 #define SEARCH_MAX_LEVEL	6
 
@@ -184,6 +221,10 @@ search_add_doc(struct search_index *index, const struct doc *doc,
 		    b->nlinks > 0)
 			search_add_entry(index, b, buf_str(&section), gemini,
 			    gopher);
+		if (b->kind == DOC_TABLE)
+			for (size_t r = 1; r < b->nrows; r++)
+				search_add_row(index, doc, b, r,
+				    buf_str(&section), gemini, gopher);
 	}
 	buf_release(&section);
 }

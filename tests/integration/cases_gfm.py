@@ -227,6 +227,13 @@ def test_search_results_name_the_parent_item(server):
     assert "Errata - Fixes to the notes. (in Notes by a sysop)" in menu
 
 
+def test_search_finds_table_rows(server):
+    header, body = gem(server, b"/search?rust")
+    assert header.startswith("20 "), header
+    assert "=> https://github.com/mbrubeck/agate agate\n" in body, body
+    assert "molly-brown" not in body, body
+
+
 def test_check_lists_links_the_content_lacks(server):
     config = os.path.join(server.folder, "nosource.conf")
     with open(server.config) as f:

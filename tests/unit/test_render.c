@@ -119,6 +119,8 @@ static const struct {
 	  "a b & c d\n=> https://h.example/ b & c\n" },
 	{ "<p align=\"center\"><img src=\"logo.png\" alt=\"Logo\"></p>\n",
 	  "=> logo.png Logo\n" },
+	{ "| \xe6\x97\xa5\xe6\x9c\xac | b |\n|--|--|\n| x | y |\n",
+	  "```table\n\xe6\x97\xa5\xe6\x9c\xac | b\n-----+--\nx    | y\n```\n" },
 	{ "<script>alert(1)</script>\n\nafter\n", "after\n" },
 	{ "<a name=\"top\"></a>\n\n<img src=\"x.png\">\n", "=> x.png\n" },
 	{ "<details><summary>More</summary>\n\nHidden text\n\n</details>\n",
