@@ -64,6 +64,9 @@ struct build {
 	/* Folders below the root, whose aliases come once all is built. */
 	char				**folders;
 	size_t				 nfolders;
+	/* Pages with section pages: "/rel/name/" answers the page too. */
+	char				**section_folders;
+	size_t				 nsection_folders;
 	const char			*file;	/* the page being resolved */
 	size_t				 nmissing;
 };
@@ -186,27 +189,43 @@ build_section_folder(struct buf *out, const char *rel, const char *name)
 
 /*
  * The front page opens with a table of contents of its sections and the
- * search, right under its title.
+ * search, right under its title.  It reads as a tree: in menus a
+ * subsection is indented under its section; gemtext cannot indent a link
+ * line, so each section with subsections stands as a group of its own.
  */
 static void
 build_front_toc(const struct nav *nav, const char *folder,
     const struct render_opts *opts, struct buf *gmi, struct buf *map)
 {
-	struct docbuild *db = docbuild_new();
+	struct docbuild *gem = docbuild_new(), *menu = docbuild_new();
 	struct buf label = BUF_INIT, url = BUF_INIT;
 
 	for (size_t i = 0; i < nav->n; i++) {
-		buf_clear(&label);
-		nav_label(nav, i, &label);
+		const struct nav_section *s = &nav->sections[i];
+		bool top = s->parent == NAV_NONE;
+		bool has_children = i + 1 < nav->n &&
+		    nav->sections[i + 1].parent == i;
+
 		buf_clear(&url);
 		buf_adds(&url, folder);
-		url_encode_segment(&url, nav->sections[i].slug,
-		    strlen(nav->sections[i].slug));
+		url_encode_segment(&url, s->slug, strlen(s->slug));
 		buf_adds(&url, ".md");
-		docbuild_link(db, url.data, label.data, 1);
+		if (top && (has_children || (i > 0 &&
+		    nav->sections[i - 1].parent != NAV_NONE)))
+			docbuild_end_list(gem);
+		docbuild_link(gem, url.data, s->title, 1);
+		buf_clear(&label);
+		for (size_t p = s->parent; p != NAV_NONE;
+		    p = nav->sections[p].parent)
+			buf_adds(&label, "  ");
+		buf_adds(&label, s->title);
+		docbuild_link(menu, url.data, label.data, 1);
 	}
-	docbuild_search(db, "/search", "Search the reading list");
-	build_render_built(docbuild_finish(db), opts, gmi, map);
+	docbuild_end_list(gem);
+	docbuild_search(gem, "/search", "Search the reading list");
+	docbuild_search(menu, "/search", "Search the reading list");
+	build_render_built(docbuild_finish(gem), opts, gmi, NULL);
+	build_render_built(docbuild_finish(menu), opts, NULL, map);
 	gophermap_info(map, "", 0);
 	buf_release(&label);
 	buf_release(&url);
@@ -236,72 +255,153 @@ build_render_front(struct build *b, const struct doc *doc,
 	build_front_links(b, opts, gmi, map);
 }
 
+/* Where a page's sections are and what they belong to. */
+struct build_sections {
+	const struct nav	*nav;
+	const char		*rel;
+	const char		*name;
+	const char		*folder;	/* "/rel/NAME/" */
+	const char		*page_title;
+	bool			 is_front;
+};
+
+/* The link to section i, or with i NAV_NONE to the page itself. */
+static void
+build_section_link(const struct build_sections *ss, size_t i,
+    struct buf *url, struct buf *label)
+{
+	buf_clear(url);
+	if (i != NAV_NONE) {
+		buf_adds(url, ss->folder);
+		url_encode_segment(url, ss->nav->sections[i].slug,
+		    strlen(ss->nav->sections[i].slug));
+		buf_adds(url, ".md");
+		buf_adds(label, ss->nav->sections[i].title);
+		return;
+	}
+	build_key(url, ss->rel, "", "");
+	if (!ss->is_front) {
+		url_encode_segment(url, ss->name, strlen(ss->name));
+		buf_adds(url, ".md");
+	}
+	buf_adds(label, ss->page_title);
+}
+
 /*
- * Each section of a page is a page of its own, "/rel/NAME/SLUG.gmi" and
- * "/rel/NAME/SLUG", linking back up to its parent section or the page.
+ * A section page opens with a real title, "Books - Distributed Systems"
+ * (clients show it as the window's), and the breadcrumbs up to it,
+ * "Distributed Systems > Resources > Books", with a link to each.
+ */
+static struct doc *
+build_section_head(const struct build_sections *ss, size_t i)
+{
+	const struct nav_section *s = &ss->nav->sections[i];
+	struct docbuild *db = docbuild_new();
+	struct buf title = BUF_INIT, crumbs = BUF_INIT, url = BUF_INIT,
+	    label = BUF_INIT;
+	size_t chain[3], n = 0;
+
+	buf_printf(&title, "%s - %s", s->title, ss->page_title);
+	docbuild_heading(db, 1, title.data);
+	chain[n++] = NAV_NONE;
+	if (s->parent != NAV_NONE && ss->nav->sections[s->parent].parent !=
+	    NAV_NONE)
+		chain[n++] = ss->nav->sections[s->parent].parent;
+	if (s->parent != NAV_NONE)
+		chain[n++] = s->parent;
+	for (size_t k = 0; k < n; k++) {
+		buf_clear(&label);
+		build_section_link(ss, chain[k], &url, &label);
+		buf_adds(&crumbs, label.data);
+		buf_adds(&crumbs, " > ");
+	}
+	buf_adds(&crumbs, s->title);
+	docbuild_text(db, crumbs.data);
+	for (size_t k = 0; k < n; k++) {
+		buf_clear(&label);
+		build_section_link(ss, chain[k], &url, &label);
+		docbuild_link(db, url.data, label.data, 1);
+	}
+	buf_release(&title);
+	buf_release(&crumbs);
+	buf_release(&url);
+	buf_release(&label);
+	return docbuild_finish(db);
+}
+
+/* Renders section i of doc in gemtext, a menu and plain text. */
+static void
+build_add_section(struct build *b, const struct doc *doc,
+    const struct build_sections *ss, size_t i, const struct render_opts *opts)
+{
+	const struct nav_section *s = &ss->nav->sections[i];
+	struct doc view = build_doc_slice(doc, s->start, s->end);
+	struct buf gmi = BUF_INIT, map = BUF_INIT, text = BUF_INIT,
+	    key = BUF_INIT, up = BUF_INIT, label = BUF_INIT;
+	struct docbuild *db;
+
+	gemstatus_success(&gmi, "text/gemini", b->params->lang);
+	build_render_built(build_section_head(ss, i), opts, &gmi, &map);
+	render_gemtext_blank(&gmi);
+	gophermap_info(&map, "", 0);
+	render_gemtext(&view, opts, &gmi);
+	render_gophermap(&view, opts, &map);
+	buf_adds(&label, "Up: ");
+	build_section_link(ss, s->parent, &up, &label);
+	db = docbuild_new();
+	docbuild_link(db, up.data, label.data, 1);
+	render_gemtext_blank(&gmi);
+	gophermap_info(&map, "", 0);
+	build_render_built(docbuild_finish(db), opts, &gmi, &map);
+	gophermap_end(&map);
+	buf_printf(&key, "%s%s.gmi", ss->folder, s->slug);
+	build_put_gemini(b, key.data, store_add_entry(b->store, STORE_BYTES,
+	    &gmi));
+	buf_truncate(&key, key.len - 4);
+	build_put_gopher(b, key.data, store_add_entry(b->store, STORE_BYTES,
+	    &map));
+	/* Its plain text, as every page has. */
+	render_text(&view, opts, &text);
+	gophermap_text_item(&gmi, buf_str(&text), text.len);
+	buf_adds(&key, ".txt");
+	build_put_gopher(b, key.data, store_add_entry(b->store, STORE_BYTES,
+	    &gmi));
+	buf_release(&gmi);
+	buf_release(&map);
+	buf_release(&text);
+	buf_release(&key);
+	buf_release(&up);
+	buf_release(&label);
+}
+
+/*
+ * Each section of a page is a page of its own, "/rel/NAME/SLUG.gmi",
+ * "/rel/NAME/SLUG" and "/rel/NAME/SLUG.txt", linking back up to its
+ * parent section or the page.
  */
 static void
 build_add_sections(struct build *b, const struct doc *doc,
     const struct nav *nav, const char *rel, const char *name,
     const char *page_title)
 {
-	const struct store_params *p = b->params;
-	struct buf folder = BUF_INIT, gmi = BUF_INIT, map = BUF_INIT,
-	    key = BUF_INIT, up = BUF_INIT, label = BUF_INIT;
+	struct buf folder = BUF_INIT, base = BUF_INIT;
+	struct build_sections ss;
 	struct render_opts opts;
-	struct docbuild *db;
-	bool is_front = *rel == '\0' && strcmp(name, "index") == 0;
 
-	build_render_opts(b, rel, &key, &opts);
+	build_render_opts(b, rel, &base, &opts);
 	/* Section pages sit one folder down: their links must not move. */
 	opts.absolute = true;
 	build_section_folder(&folder, rel, name);
-	for (size_t i = 0; i < nav->n; i++) {
-		const struct nav_section *s = &nav->sections[i];
-		struct doc view = build_doc_slice(doc, s->start, s->end);
-
-		buf_clear(&gmi);
-		buf_clear(&map);
-		buf_clear(&up);
-		buf_clear(&label);
-		gemstatus_success(&gmi, "text/gemini", p->lang);
-		render_gemtext(&view, &opts, &gmi);
-		render_gophermap(&view, &opts, &map);
-		buf_adds(&label, "Up: ");
-		if (s->parent != NAV_NONE) {
-			buf_adds(&up, folder.data);
-			url_encode_segment(&up, nav->sections[s->parent].slug,
-			    strlen(nav->sections[s->parent].slug));
-			buf_adds(&up, ".md");
-			buf_adds(&label, nav->sections[s->parent].title);
-		} else {
-			build_key(&up, rel, "", "");
-			if (!is_front) {
-				url_encode_segment(&up, name, strlen(name));
-				buf_adds(&up, ".md");
-			}
-			buf_adds(&label, page_title);
-		}
-		db = docbuild_new();
-		docbuild_link(db, up.data, label.data, 1);
-		render_gemtext_blank(&gmi);
-		gophermap_info(&map, "", 0);
-		build_render_built(docbuild_finish(db), &opts, &gmi, &map);
-		gophermap_end(&map);
-		buf_clear(&key);
-		buf_printf(&key, "%s%s.gmi", folder.data, s->slug);
-		build_put_gemini(b, key.data, store_add_entry(b->store,
-		    STORE_BYTES, &gmi));
-		buf_truncate(&key, key.len - 4);
-		build_put_gopher(b, key.data, store_add_entry(b->store,
-		    STORE_BYTES, &map));
-	}
+	ss.nav = nav;
+	ss.rel = rel;
+	ss.name = name;
+	ss.folder = folder.data;
+	ss.page_title = page_title;
+	ss.is_front = *rel == '\0' && strcmp(name, "index") == 0;
+	for (size_t i = 0; i < nav->n; i++)
+		build_add_section(b, doc, &ss, i, &opts);
 	buf_release(&folder);
-	buf_release(&gmi);
-	buf_release(&map);
-	buf_release(&key);
-	buf_release(&up);
-	buf_release(&label);
+	buf_release(&base);
 }
 
 /* Renders a page, its section pages, and adds its entries to the search
@@ -343,6 +443,12 @@ build_render_page(struct build *b, struct build_page *pg)
 	build_add_sections(b, doc, &pg->nav, rel, name,
 	    doc->nblocks > 0 && doc->blocks[0].kind == DOC_HEADING ?
 	    doc->blocks[0].text : name);
+	if (pg->nav.n > 0) {
+		b->section_folders = xreallocarray(b->section_folders,
+		    b->nsection_folders + 1, sizeof(*b->section_folders));
+		b->section_folders[b->nsection_folders++] =
+		    xstrdup(folder.data);
+	}
 
 	if (is_index) {
 		build_key(&key, rel, "", "");
@@ -738,6 +844,54 @@ build_add_robots(struct build *b)
 	    STORE_BYTES, &robots));
 }
 
+/*
+ * The folder of a page's sections, "/rel/name/", is where a client's
+ * "parent" button goes from a section: it answers the page (Gemini by a
+ * redirect), unless a real folder of that name is served there.
+ */
+static void
+build_add_section_folder(struct build *b, const char *folder)
+{
+	struct buf target = BUF_INIT, page = BUF_INIT;
+	const struct store_entry *menu;
+
+	buf_add(&page, folder, strlen(folder) - 1);	/* "/rel/name" */
+	if (store_gemini(b->store, folder) == NULL) {
+		if (strcmp(folder, "/index/") == 0)
+			buf_adds(&target, "/");
+		else
+			buf_printf(&target, "%s.gmi", page.data);
+		build_put_gemini(b, folder, store_add_entry(b->store,
+		    STORE_REDIRECT, &target));
+	}
+	if (store_gopher(b->store, folder) == NULL &&
+	    (menu = store_gopher(b->store, page.data)) != NULL)
+		build_put_gopher(b, folder, menu);
+	buf_release(&target);
+	buf_release(&page);
+}
+
+/*
+ * What a Gopher search answer ends with, as the Gemini one does: search
+ * again, home.  The selector /search is the search itself, so this entry
+ * is never served as it is: gopher.c appends it to each answer.
+ */
+static void
+build_add_search_footer(struct build *b)
+{
+	struct docbuild *db = docbuild_new();
+	struct render_opts opts;
+	struct buf map = BUF_INIT, base = BUF_INIT;
+
+	docbuild_search(db, "/search", "Search again");
+	docbuild_link(db, "/", "Home", 1);
+	build_render_opts(b, "", &base, &opts);
+	build_render_built(docbuild_finish(db), &opts, NULL, &map);
+	build_put_gopher(b, "/search", store_add_entry(b->store, STORE_BYTES,
+	    &map));
+	buf_release(&base);
+}
+
 /* Once every page is read: the pages that waited, the folders' aliases,
  * the generated files. */
 static void
@@ -750,8 +904,11 @@ build_finish(struct build *b)
 	}
 	for (size_t i = 0; i < b->nfolders; i++)
 		build_add_folder_aliases(b, b->folders[i]);
+	for (size_t i = 0; i < b->nsection_folders; i++)
+		build_add_section_folder(b, b->section_folders[i]);
 	build_add_caps(b);
 	build_add_robots(b);
+	build_add_search_footer(b);
 	if (b->nmissing > 0 && !b->params->list_missing)
 		log_warn("%s: %zu relative link(s) lead to files the content "
 		    "folder lacks (capsuled -n lists them; source_url points "
@@ -774,6 +931,9 @@ build_release(struct build *b)
 	for (size_t i = 0; i < b->nfolders; i++)
 		free(b->folders[i]);
 	free(b->folders);
+	for (size_t i = 0; i < b->nsection_folders; i++)
+		free(b->section_folders[i]);
+	free(b->section_folders);
 	hmap_free(&b->inventory, NULL);
 	hmap_free(&b->anchors, build_drop_table);
 	free(b->root);

@@ -58,8 +58,11 @@ doc_set_url(struct doc *doc, struct doc_link *link, const char *url)
 {
 	char *copy = xstrdup(url);
 
-	doc->owned = xreallocarray(doc->owned, doc->nowned + 1,
-	    sizeof(*doc->owned));
+	if (doc->nowned == doc->owned_cap) {
+		doc->owned_cap = doc->owned_cap ? doc->owned_cap * 2 : 16;
+		doc->owned = xreallocarray(doc->owned, doc->owned_cap,
+		    sizeof(*doc->owned));
+	}
 	doc->owned[doc->nowned++] = copy;
 	link->url = copy;
 }

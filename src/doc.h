@@ -91,6 +91,7 @@ struct doc {
 	/* Strings set after parsing (doc_set_url()), each its own. */
 	char			**owned;
 	size_t			 nowned;
+	size_t			 owned_cap;
 	bool			 has_notes;	/* footnotes, listed under */
 	size_t			 notes;		/* this heading block */
 };

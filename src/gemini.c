@@ -128,11 +128,19 @@ gemini_search(const struct store *store, const char *query,
 		gemini_reply(reply, REPLY_INPUT, "Search the reading list");
 		return;
 	}
-	buf_adds(&words, query);
+	/* Clients send spaces as '+' (forms) or "%20"; "%2B" is a '+'. */
+	for (const char *p = query; *p != '\0'; p++)
+		buf_addc(&words, *p == '+' ? ' ' : *p);
 	if (url_decode(words.data, &len) == -1)
 		why = "malformed percent-encoding in query";
 	else if (memchr(words.data, '\0', len) != NULL)
 		why = "NUL byte in query";
+	else if (strspn(words.data, " ") == len) {
+		/* No words: ask again rather than answer "no entry". */
+		gemini_reply(reply, REPLY_INPUT, "Search the reading list");
+		buf_release(&words);
+		return;
+	}
 	else if (search_answer(store_search(store), words.data, len, &found,
 	    &why) == 0)
 		why = NULL;

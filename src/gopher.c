@@ -136,6 +136,7 @@ gopher_search(const struct store *store, const char *query,
 	    "after a TAB (a type 7 item)";
 	struct search_answer found;
 	struct buf line = BUF_INIT;
+	const struct store_entry *footer;
 	const char *why, *section = NULL;
 
 	if (query == NULL || *query == '\0') {
@@ -163,6 +164,12 @@ gopher_search(const struct store *store, const char *query,
 			gophermap_info(&reply->head, label, strlen(label));
 		}
 		buf_adds(&reply->head, found.results[i]->gophermap);
+	}
+	/* "Search again" and "Home", made by the builder. */
+	if ((footer = store_gopher(store, "/search")) != NULL &&
+	    footer->kind == STORE_BYTES) {
+		gophermap_info(&reply->head, "", 0);
+		buf_add(&reply->head, footer->data, footer->len);
 	}
 	gophermap_end(&reply->head);
 	reply->status = REPLY_FOUND;

@@ -392,7 +392,8 @@ gopher_heading(struct gopher_render *r, const struct doc_block *b)
 	if (cols > r->opts->width)
 		cols = r->opts->width;
 	buf_clear(text);
-	buf_addn(text, b->level == 1 ? '=' : '-', cols);
+	/* Level 1 '=', level 2 '-', deeper '~': each level looks its own. */
+	buf_addn(text, b->level == 1 ? '=' : b->level == 2 ? '-' : '~', cols);
 	gopher_line(r, buf_str(text), text->len);
 	gopher_links(r, b);
 }
@@ -565,7 +566,7 @@ render_text(const struct doc *doc, const struct render_opts *opts,
 	gopher_render_init(&r, opts, out, true);
 	gopher_render_doc(&r, doc);
 	if (r.nrefs > 0) {
-		buf_adds(out, "\nReferences\n\n");
+		buf_adds(out, "\nReferences\n----------\n\n");
 		buf_add(out, buf_str(&r.refs), r.refs.len);
 	}
 	gopher_render_release(&r);

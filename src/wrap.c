@@ -80,6 +80,24 @@ wrap_word(struct wrap_line *l, size_t ws, size_t we)
 	l->empty = false;
 }
 
+/* A dash between a title and its author ("Title - Author"). */
+static bool
+wrap_is_dash(const char *w, size_t len)
+{
+	return (len == 1 && *w == '-') || (len == 3 &&
+	    (memcmp(w, "\xe2\x80\x93", 3) == 0 ||
+	    memcmp(w, "\xe2\x80\x94", 3) == 0));
+}
+
+/* The end of the word at i. */
+static size_t
+wrap_word_end(const char *text, size_t len, size_t i)
+{
+	while (i < len && text[i] != ' ' && text[i] != '\t' && text[i] != '\n')
+		i++;
+	return i;
+}
+
 void
 wrap_text(const char *text, size_t len, size_t width,
     const char *first_prefix, const char *rest_prefix,
@@ -103,9 +121,18 @@ wrap_text(const char *text, size_t len, size_t width,
 			i++;
 		} else {
 			start = i;
-			while (i < len && text[i] != ' ' && text[i] != '\t' &&
-			    text[i] != '\n')
-				i++;
+			i = wrap_word_end(text, len, i);
+			/* A dash never ends a line: it goes down with the
+			 * word after it. */
+			if (wrap_is_dash(text + start, i - start)) {
+				size_t next = i;
+
+				while (next < len && (text[next] == ' ' ||
+				    text[next] == '\t'))
+					next++;
+				if (next < len && text[next] != '\n')
+					i = wrap_word_end(text, len, next);
+			}
 			wrap_word(&l, start, i);
 		}
 	}

@@ -252,3 +252,38 @@ def test_check_lists_links_the_content_lacks(server):
     # file the capsule has is not reported.
     assert done.stderr.count("CONTRIBUTING.md: not in") == 1, done.stderr
     assert "media/logo.png" not in done.stderr, done.stderr
+
+
+def test_section_folder_answers_the_page(server):
+    # A client's "parent" button on /index/clients.gmi asks for /index/.
+    header, _ = gem(server, b"/index/")
+    assert header == "31 /", header
+    header, _ = gem(server, b"/other/")
+    assert header == "31 /other.gmi", header
+    menu = server.gopher(b"/other/\r\n").decode()
+    assert menu == server.gopher(b"/other\r\n").decode(), menu
+    assert "iOther page\t" in menu, menu
+
+
+def test_every_section_has_plain_text(server):
+    text = server.gopher(b"/index/clients.txt\r\n").decode()
+    assert text.startswith("Clients\r\n-------\r\n"), text
+    assert "[x] Amfora [" in text and text.endswith("\r\n.\r\n"), text
+    assert "References" in text, text
+
+
+def test_gopher_search_ends_with_search_again_and_home(server):
+    port = server.gopher_port
+    menu = server.gopher(b"/search\terrata\r\n").decode()
+    assert menu.endswith("7Search again\t/search\tlocalhost\t%d\r\n"
+                         "1Home\t/\tlocalhost\t%d\r\n.\r\n" % (port, port))
+
+
+def test_gemini_search_plus_is_a_space_and_empty_asks_again(server):
+    header, body = gem(server, b"/search?notes+sysop")
+    assert header.startswith("20 "), header
+    assert body.startswith("# Search: notes sysop\n"), body
+    assert "Errata" in body, body
+    for query in (b"/search?%20", b"/search?+", b"/search?%20%20"):
+        header, _ = gem(server, query)
+        assert header.startswith("10 "), (query, header)

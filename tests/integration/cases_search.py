@@ -86,7 +86,10 @@ def test_gopher_search(server):
         b"i\t\terror.host\t1\r\n"
         b"iResources > Articles\t\terror.host\t1\r\n"
         b"hConsistency Models - Jepsen\tURL:https://jepsen.io/consistency"
-        b"\tlocalhost\t%d\r\n.\r\n" % port), menu
+        b"\tlocalhost\t%d\r\n"
+        b"i\t\terror.host\t1\r\n"
+        b"7Search again\t/search\tlocalhost\t%d\r\n"
+        b"1Home\t/\tlocalhost\t%d\r\n.\r\n" % (port, port, port)), menu
     none = server.gopher(b"/search\tnothing here\r\n")
     assert b"iNo entry matches.\t" in none and none.endswith(b".\r\n")
     bad = server.gopher(b"/search\t" + b"x" * 300 + b"\r\n")
@@ -98,6 +101,10 @@ def test_gopher_search(server):
 def test_section_pages(server):
     body = gem(server, b"/index/books.gmi")
     assert body == GEM + (
+        b"# Books - Distributed Systems\n\n"
+        b"Distributed Systems > Resources > Books\n\n"
+        b"=> / Distributed Systems\n"
+        b"=> /index/resources.gmi Resources\n\n"
         b"### Books\n\n"
         b"=> https://www.amazon.co.uk/dp/1543057381 Distributed Systems - "
         b"Maarten van Steen, Andrew S. Tanenbaum\n"
@@ -110,10 +117,23 @@ def test_section_pages(server):
         b"Distributed Systems - Roberto Vitillo\n"
         b"\n=> /index/resources.gmi Up: Resources\n"), body
     top = gem(server, b"/index/resources.gmi")
-    assert top.startswith(GEM + b"## Resources\n\n### Articles\n")
+    assert top.startswith(GEM + b"# Resources - Distributed Systems\n\n"
+                          b"Distributed Systems > Resources\n\n"
+                          b"=> / Distributed Systems\n\n"
+                          b"## Resources\n\n### Articles\n"), top[:200]
     assert top.endswith(b"\n=> / Up: Distributed Systems\n"), top[-80:]
     menu = server.gopher(b"/index/books\r\n")
-    assert menu.startswith(b"iBooks\t\terror.host\t1\r\ni-----\t")
+    assert menu.startswith(
+        b"iBooks - Distributed Systems\t\terror.host\t1\r\n"
+        b"i===========================\t\terror.host\t1\r\n"
+        b"i\t\terror.host\t1\r\n"
+        b"iDistributed Systems > Resources > Books\t\terror.host\t1\r\n"
+        b"i\t\terror.host\t1\r\n"
+        b"1Distributed Systems\t/\tlocalhost\t%d\r\n"
+        b"1Resources\t/index/resources\tlocalhost\t%d\r\n"
+        b"i\t\terror.host\t1\r\n"
+        b"iBooks\t\terror.host\t1\r\ni~~~~~\t" % (
+            server.gopher_port, server.gopher_port)), menu[:400]
     assert menu.endswith(b"1Up: Resources\t/index/resources\tlocalhost\t%d"
                          b"\r\n.\r\n" % server.gopher_port), menu[-120:]
     assert gem(server, b"/index/nothing.gmi") == b"51 Not found\r\n"
@@ -140,4 +160,6 @@ def test_search_follows_reload(server):
     body = gem(server, b"/search?zookeeper")
     assert b"## Resources > Added\n=> https://zk.example/ Zookeeper" \
         b" paper - Hunt\n" in body, body
-    assert gem(server, b"/index/added.gmi").startswith(GEM + b"### Added")
+    added = gem(server, b"/index/added.gmi")
+    assert added.startswith(GEM + b"# Added - ") and \
+        b"\n### Added\n" in added, added

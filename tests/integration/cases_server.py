@@ -45,11 +45,13 @@ def url(server, path="/"):
 
 # --- Gemini -----------------------------------------------------------
 
-SECTIONS = [("resources", "Resources"), ("articles", "Resources: Articles"),
-            ("books", "Resources: Books"), ("courses", "Resources: Courses"),
-            ("hacker-news-threads", "Resources: Hacker News threads"),
-            ("youtube-playlists", "Resources: YouTube Playlists"),
-            ("youtube-videos", "Resources: YouTube Videos")]
+# The table of contents as a tree: each subsection under its section
+# (indented in menus), its name not repeated on every line.
+SECTIONS = [("resources", "Resources", 0), ("articles", "Articles", 1),
+            ("books", "Books", 1), ("courses", "Courses", 1),
+            ("hacker-news-threads", "Hacker News threads", 1),
+            ("youtube-playlists", "YouTube Playlists", 1),
+            ("youtube-videos", "YouTube Videos", 1)]
 
 
 def test_gemini_front_page(server):
@@ -58,8 +60,8 @@ def test_gemini_front_page(server):
                   os.path.join(server.content, "index.md"))
     title = b"# Distributed Systems\n\n"
     assert page.startswith(title)
-    toc = "".join("=> /index/%s.gmi %s\n" % s for s in SECTIONS)
-    toc += "=> /search Search the reading list\n\n"
+    toc = "".join("=> /index/%s.gmi %s\n" % s[:2] for s in SECTIONS)
+    toc += "\n=> /search Search the reading list\n\n"
     gopher = ("\n=> gopher://localhost:%d/ This capsule on Gopher\n" %
               server.gopher_port).encode()
     assert body == GEM_HEADER + title + toc.encode() + \
@@ -262,8 +264,9 @@ def test_gopher_front_page(server):
              b"i===================\t\terror.host\t1\r\n")
     assert page.startswith(title)
     blank = "i\t\terror.host\t1\r\n"
-    toc = blank + "".join("1%s\t/index/%s\tlocalhost\t%d\r\n" % (
-        label, slug, server.gopher_port) for slug, label in SECTIONS)
+    toc = blank + "".join("1%s%s\t/index/%s\tlocalhost\t%d\r\n" % (
+        "  " * depth, label, slug, server.gopher_port)
+        for slug, label, depth in SECTIONS)
     toc += "7Search the reading list\t/search\tlocalhost\t%d\r\n" % \
         server.gopher_port
     expected = title + toc.encode() + page[len(title):]
@@ -297,8 +300,8 @@ def test_gopher_selector_without_newline_then_eof(server):
 def test_gopher_text_item(server):
     text = server.gopher(b"/sub/page.txt\r\n")
     assert text == (b"A page\r\n======\r\n\r\n..dotted line\r\n\r\n"
-                    b"Text with a link [1].\r\n\r\nReferences\r\n\r\n"
-                    b"[1] https://example.org/x\r\n.\r\n"), text
+                    b"Text with a link [1].\r\n\r\nReferences\r\n"
+                    b"----------\r\n\r\n[1] https://example.org/x\r\n.\r\n"), text
     front = server.gopher(b"/index.txt\r\n")
     assert front.startswith(b"Distributed Systems\r\n====") and \
         front.endswith(b"\r\n.\r\n")

@@ -100,6 +100,13 @@ static const struct {
 	{ "gemini://capsule.example/search?nothing%20here", REPLY_FOUND, 20,
 	  "20 text/gemini; charset=utf-8; lang=en\r\n# Search: nothing here"
 	  "\n\nNo entry matches.\n\n=> /search Search again\n=> / Home\n" },
+	{ "gemini://capsule.example/search?%20", REPLY_INPUT, 10,
+	  "10 Search the reading list\r\n" },
+	{ "gemini://capsule.example/search?+", REPLY_INPUT, 10,
+	  "10 Search the reading list\r\n" },
+	{ "gemini://capsule.example/search?nothing+here", REPLY_FOUND, 20,
+	  "20 text/gemini; charset=utf-8; lang=en\r\n# Search: nothing here"
+	  "\n\nNo entry matches.\n\n=> /search Search again\n=> / Home\n" },
 	{ "gemini://capsule.example/search?kleppmann", REPLY_FOUND, 20,
 	  "20 text/gemini; charset=utf-8; lang=en\r\n# Search: kleppmann\n\n"
 	  "1 entry matches.\n\n## Other\n=> https://dataintensive.net/ "
@@ -155,6 +162,10 @@ START_TEST(test_gemini_answer_entries_and_errors)
 }
 END_TEST
 
+/* Gopher search answers end as Gemini's do: search again, home. */
+#define SEARCH_FOOTER	"7Search again\t/search\tcapsule.example\t70\r\n" \
+			"1Home\t/\tcapsule.example\t70\r\n"
+
 static const struct {
 	const char		*line;
 	enum reply_status	 status;
@@ -172,12 +183,13 @@ static const struct {
 	{ "/search", REPLY_INPUT, 10, "iSearch the reading list: send words "
 	  "after a TAB (a type 7 item)" NOWHERE ".\r\n", NULL },
 	{ "/search\tnothing", REPLY_FOUND, 20, "iSearch: nothing" NOWHERE
-	  "iNo entry matches." NOWHERE ".\r\n", NULL },
+	  "iNo entry matches." NOWHERE "i" NOWHERE SEARCH_FOOTER ".\r\n",
+	  NULL },
 	{ "/search\tKLEPP", REPLY_FOUND, 20, "iSearch: KLEPP" NOWHERE
 	  "i1 entry matches." NOWHERE "i" NOWHERE "iOther" NOWHERE
 	  "hDesigning Data-Intensive Applications - Martin Kleppmann\t"
-	  "URL:https://dataintensive.net/\tcapsule.example\t70\r\n.\r\n",
-	  NULL },
+	  "URL:https://dataintensive.net/\tcapsule.example\t70\r\n"
+	  "i" NOWHERE SEARCH_FOOTER ".\r\n", NULL },
 	{ "/search\t\x01", REPLY_BAD_REQUEST, 59,
 	  "3control byte in query" NOWHERE ".\r\n", NULL },
 	{ "URL:javascript:alert(1)", REPLY_BAD_REQUEST, 59,

@@ -261,7 +261,7 @@ START_TEST(test_render_text_numbers_links)
 
 	render_string(md, strlen(md), RENDER_TEXT, &out);
 	ck_assert_str_eq(out.data, "T\n=\n\nRead a [1] and b [2].\n\n"
-	    "References\n\n[1] https://a.example/\n"
+	    "References\n----------\n\n[1] https://a.example/\n"
 	    "[2] gopher://localhost:70/1/page\n");
 	buf_release(&out);
 }

@@ -81,6 +81,27 @@ START_TEST(test_wrap_hard_breaks_and_empty)
 }
 END_TEST
 
+/* "Title [4] - Author": the dash goes down with the author, never left
+ * alone at a line's end. */
+START_TEST(test_wrap_keeps_dash_with_next_word)
+{
+	struct buf b = BUF_INIT;
+	const char *t = "aaaa bbbb cccc [4] - Andy Warfield";
+
+	wrap_text(t, strlen(t), 20, "", "", collect_cb, &b);
+	ck_assert_str_eq(b.data, "aaaa bbbb cccc [4]|- Andy Warfield|");
+	buf_clear(&b);
+	t = "aaaa bbbb cccc dd \xe2\x80\x94 Author";
+	wrap_text(t, strlen(t), 20, "", "", collect_cb, &b);
+	ck_assert_str_eq(b.data, "aaaa bbbb cccc dd|\xe2\x80\x94 Author|");
+	buf_clear(&b);
+	/* A dash at the very end stays where it is. */
+	wrap_text("aaaa -", 6, 20, "", "", collect_cb, &b);
+	ck_assert_str_eq(b.data, "aaaa -|");
+	buf_release(&b);
+}
+END_TEST
+
 Suite *
 wrap_test_suite(void)
 {
@@ -91,6 +112,7 @@ wrap_test_suite(void)
 	tcase_add_test(tc, test_wrap_counts_characters_not_bytes);
 	tcase_add_test(tc, test_wrap_splits_long_words_on_characters);
 	tcase_add_test(tc, test_wrap_hard_breaks_and_empty);
+	tcase_add_test(tc, test_wrap_keeps_dash_with_next_word);
 	suite_add_tcase(s, tc);
 	return s;
 }
