@@ -143,6 +143,11 @@ doc_take_text(struct doc_walk *w, struct doc_block *b)
 	w->first_link = w->doc->nlinks;
 }
 
+/* The bytes doc_add_text() folds: space, TAB, CR, LF. */
+static const unsigned char doc_white[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
 /* Appends text with runs of white space folded to one space, so that
  * offsets into the text stay simple. */
 static void
@@ -154,9 +159,8 @@ doc_add_text(struct buf *t, const char *s, size_t len)
 
 	buf_reserve(t, len);
 	while (i < len) {
-		for (run = 0; i + run < len && s[i + run] != ' ' &&
-		    s[i + run] != '\t' && s[i + run] != '\r' &&
-		    s[i + run] != '\n'; run++)
+		for (run = 0; i + run < len &&
+		    !doc_white[(unsigned char)s[i + run]]; run++)
 			;
 		if (run > 0) {
 			buf_add(t, s + i, run);
@@ -169,6 +173,28 @@ doc_add_text(struct buf *t, const char *s, size_t len)
 		space = true;
 		i++;
 	}
+}
+
+/*
+ * Interns a slice of the collected text, which is folded already: only
+ * its ends are trimmed and its hard breaks made spaces.
+ */
+static size_t
+doc_intern_label(struct doc_walk *w, const char *s, size_t len)
+{
+	size_t off;
+
+	while (len > 0 && (*s == ' ' || *s == '\n')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	off = doc_intern(w, s, len);
+	for (size_t i = off; i < off + len; i++)
+		if (w->arena.data[i] == '\n')
+			w->arena.data[i] = ' ';
+	return off;
 }
 
 /* Interns s with white space folded and trimmed. */
@@ -237,7 +263,7 @@ doc_link_close(struct doc_walk *w)
 	if (--w->link_depth >= DOC_MAX_LINK_NESTING)
 		return;
 	l = &w->links[w->link_depth];
-	label_off = doc_intern_collapsed(w, buf_str(&w->text) + l->start,
+	label_off = doc_intern_label(w, buf_str(&w->text) + l->start,
 	    w->text.len - l->start);
 	if (l->image && w->heading) {
 		buf_truncate(&w->text, l->start);
