@@ -69,7 +69,7 @@ LIBPURE		:= $(BUILD)/libcapsule.a
 UNIT_BIN	:= $(BUILD)/tests/unit
 
 .PHONY: all deps check check-build test unit integration run run-serve \
-	sanitize install uninstall clean format golden certs bench-render bench bench-bursts fuzz fuzz-run fuzz-check soak valgrind
+	sanitize install uninstall clean format golden certs bench-render bench-content bench bench-bursts fuzz fuzz-run fuzz-check soak valgrind
 
 all: deps
 	@$(MAKE) --no-print-directory build-all
@@ -240,6 +240,13 @@ bench-bursts: deps
 bench-render: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_render
 	$(BUILD)/bench/bench_render
+
+# What a capsule costs as it grows: generated capsules of 100, 1 000 and
+# 10 000 pages (BENCH_CONTENT_PAGES) and one page of 20 000 entries.
+bench-content: deps
+	@$(MAKE) --no-print-directory DEPS_PKGS=cmark-gfm deps
+	@$(MAKE) --no-print-directory $(BIN) certs/cert.pem
+	python3 tests/bench/content.py $(BUILD)
 
 # libFuzzer targets (clang, ASan, UBSan) over the pure modules.  Each
 # runs FUZZ_SECONDS; what they find goes to build/fuzz/, seeds live in

@@ -959,6 +959,9 @@ build_snapshot(const struct store_params *params, struct buf *err)
 	}
 	b.root_len = strlen(b.root);
 	b.store = store_new(params->lang);
+	search_set_page_size(store_index(b.store), params->search_results);
+	search_set_gopher_origin(store_index(b.store), params->hostname,
+	    params->gopher_port);
 	b.inventory_only = true;
 	if (build_scan(&b, "", 0) == 0) {
 		b.inventory_only = false;

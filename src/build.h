@@ -19,6 +19,8 @@ struct store_params {
 	const char	*source_url;	/* or NULL: see links.h */
 	bool		 list_missing;	/* warn of each link the content
 					 * lacks, not only of their count */
+	size_t		 search_results; /* entries per search answer, or 0
+					  * for the default */
 };
 
 /*

@@ -24,6 +24,7 @@ struct config {
 	char		*source_url;	/* where relative links to files the
 					 * content lacks point, or NULL */
 	unsigned	 wrap;		/* gophermap and text wrap column */
+	unsigned	 search_results; /* entries per search answer */
 	unsigned	 read_timeout;	/* seconds to send a request */
 	unsigned	 write_timeout;	/* seconds without progress writing */
 	unsigned	 max_connections; /* open connections before pausing */

@@ -2,6 +2,8 @@
 #include "gemini.h"
 
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -112,63 +114,106 @@ gemini_error(struct reply *reply, enum reply_status status, const char *why)
 	gemini_reply(reply, status, why);
 }
 
-/* "/search": a prompt without a query, otherwise the matches grouped
- * under their sections. */
+/* A link to the answer from entry first + 1 on: "/search/51?words". */
 static void
-gemini_search(const struct store *store, const char *query,
+gemini_search_link(struct buf *out, size_t first, const char *query,
+    const char *label, const struct render_opts *opts)
+{
+	struct buf url = BUF_INIT;
+
+	if (first == 0)
+		buf_adds(&url, "/search?");
+	else
+		buf_printf(&url, "/search/%zu?", first + 1);
+	url_encode(&url, query, strlen(query));
+	render_gemtext_link(out, url.data, label, opts);
+	buf_release(&url);
+}
+
+/* The words of a query: '+' is a space, as clients send it for one;
+ * "%2B" is a '+'.  0, or -1 with *why set. */
+static int
+gemini_search_words(const char *query, struct buf *words, const char **why)
+{
+	size_t len;
+
+	if (*query == '\0')
+		return 0;
+	for (const char *p = query; *p != '\0'; p++)
+		buf_addc(words, *p == '+' ? ' ' : *p);
+	if (url_decode(words->data, &len) == -1) {
+		*why = "malformed percent-encoding in query";
+		return -1;
+	}
+	if (memchr(words->data, '\0', len) != NULL) {
+		*why = "NUL byte in query";
+		return -1;
+	}
+	buf_truncate(words, len);
+	return 0;
+}
+
+static void
+gemini_search_heading(struct buf *out, const char *label)
+{
+	render_gemtext_blank(out);
+	render_gemtext_heading(out, 2, label, strlen(label));
+}
+
+/*
+ * "/search": a prompt without words, otherwise the matches grouped under
+ * their sections, search_results of them an answer; "/search/51?words"
+ * answers from the 51st on.
+ */
+static void
+gemini_search(const struct store *store, size_t first, const char *query,
     struct reply *reply)
 {
+	const struct search_index *index = store_search(store);
 	struct search_answer found;
 	struct buf words = BUF_INIT, line = BUF_INIT;
 	struct render_opts opts;
-	const char *why = NULL, *section = NULL;
-	size_t len;
+	const char *why = NULL;
+	size_t shown, page = search_page_size(index);
 
-	if (query == NULL || *query == '\0') {
-		gemini_reply(reply, REPLY_INPUT, "Search the reading list");
-		return;
+	if (query == NULL || gemini_search_words(query, &words, &why) == 0) {
+		if (query == NULL || strspn(buf_str(&words), " ") ==
+		    words.len) {
+			/* No words: ask for them rather than answer "no
+			 * entry". */
+			gemini_reply(reply, REPLY_INPUT,
+			    "Search the reading list");
+			buf_release(&words);
+			return;
+		}
+		if (search_answer(index, buf_str(&words), words.len, &found,
+		    &why) == 0)
+			why = NULL;
 	}
-	/* Clients send spaces as '+' (forms) or "%20"; "%2B" is a '+'. */
-	for (const char *p = query; *p != '\0'; p++)
-		buf_addc(&words, *p == '+' ? ' ' : *p);
-	if (url_decode(words.data, &len) == -1)
-		why = "malformed percent-encoding in query";
-	else if (memchr(words.data, '\0', len) != NULL)
-		why = "NUL byte in query";
-	else if (strspn(words.data, " ") == len) {
-		/* No words: ask again rather than answer "no entry". */
-		gemini_reply(reply, REPLY_INPUT, "Search the reading list");
-		buf_release(&words);
-		return;
-	}
-	else if (search_answer(store_search(store), words.data, len, &found,
-	    &why) == 0)
-		why = NULL;
 	if (why != NULL) {
 		gemini_reply(reply, REPLY_BAD_REQUEST, why);
 		buf_release(&words);
 		return;
 	}
 	render_opts_init(&opts);
+	shown = first < found.n ? search_page_count(index, &found, first,
+	    false, 6) : 0;
 	gemstatus_success(&reply->head, "text/gemini", store_lang(store));
-	buf_printf(&line, "Search: %s", words.data);
+	buf_printf(&line, "Search: %s", buf_str(&words));
 	render_gemtext_heading(&reply->head, 1, line.data, line.len);
 	render_gemtext_blank(&reply->head);
 	buf_clear(&line);
-	search_summary(&line, found.n);
+	search_summary(&line, found.n, first, shown);
 	render_gemtext_text(&reply->head, line.data, line.len);
-	for (size_t i = 0; i < found.n; i++) {
-		const char *label = search_section_label(found.results[i]);
-
-		if (section == NULL || strcmp(section, label) != 0) {
-			section = label;
-			render_gemtext_blank(&reply->head);
-			render_gemtext_heading(&reply->head, 2, label,
-			    strlen(label));
-		}
-		buf_adds(&reply->head, found.results[i]->gemtext);
-	}
+	search_write_results(&reply->head, &found, first, shown, false,
+	    gemini_search_heading);
 	render_gemtext_blank(&reply->head);
+	if (first + shown < found.n)
+		gemini_search_link(&reply->head, first + shown, query,
+		    "Next results", &opts);
+	if (first > 0)
+		gemini_search_link(&reply->head, first > page ? first - page :
+		    0, query, "Previous results", &opts);
 	render_gemtext_link(&reply->head, "/search", "Search again", &opts);
 	render_gemtext_link(&reply->head, "/", "Home", &opts);
 	reply->status = REPLY_FOUND;
@@ -182,9 +227,10 @@ gemini_respond(const struct store *store, const struct gemini_request *req,
     struct reply *reply)
 {
 	const struct store_entry *e;
+	size_t first;
 
-	if (strcmp(req->path, "/search") == 0) {
-		gemini_search(store, req->query, reply);
+	if (search_page_path(req->path, &first)) {
+		gemini_search(store, first, req->query, reply);
 		return;
 	}
 	if ((e = store_gemini(store, req->path)) == NULL)

@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -127,50 +129,80 @@ gopher_error(struct reply *reply, enum reply_status status, const char *why)
 	buf_release(&msg);
 }
 
-/* "/search" TAB words: the matching entries as the page's items. */
+/* A type 7 item for the answer from entry first + 1 on: the words are
+ * asked for again, as Gopher carries no query in a selector. */
 static void
-gopher_search(const struct store *store, const char *query,
+gopher_search_page_item(struct buf *out, const struct search_index *index,
+    size_t first, size_t shown, const char *what)
+{
+	struct buf display = BUF_INIT, selector = BUF_INIT;
+	unsigned port;
+	const char *host = search_gopher_host(index, &port);
+
+	buf_printf(&display, "%s results (%zu-%zu): send the same words", what,
+	    first + 1, first + shown);
+	buf_printf(&selector, "/search/%zu", first + 1);
+	gophermap_item(out, '7', display.data, display.len, selector.data,
+	    host, port);
+	buf_release(&display);
+	buf_release(&selector);
+}
+
+static void
+gopher_search_heading(struct buf *out, const char *label)
+{
+	gophermap_info(out, "", 0);
+	gophermap_info(out, label, strlen(label));
+}
+
+/* "/search" TAB words: the matching entries as the page's items,
+ * search_results of them; "/search/51" TAB words from the 51st on. */
+static void
+gopher_search(const struct store *store, size_t first, const char *query,
     struct reply *reply)
 {
 	static const char hint[] = "Search the reading list: send words "
 	    "after a TAB (a type 7 item)";
+	const struct search_index *index = store_search(store);
 	struct search_answer found;
 	struct buf line = BUF_INIT;
 	const struct store_entry *footer;
-	const char *why, *section = NULL;
+	const char *why;
+	size_t shown, page = search_page_size(index), prev;
 
-	if (query == NULL || *query == '\0') {
+	if (query == NULL || strspn(query, " ") == strlen(query)) {
 		gophermap_info(&reply->head, hint, sizeof(hint) - 1);
 		gophermap_end(&reply->head);
 		reply->status = REPLY_INPUT;
 		return;
 	}
-	if (search_answer(store_search(store), query, strlen(query), &found,
-	    &why) == -1) {
+	if (search_answer(index, query, strlen(query), &found, &why) == -1) {
 		gopher_error(reply, REPLY_BAD_REQUEST, why);
 		return;
 	}
+	shown = first < found.n ? search_page_count(index, &found, first,
+	    true, 40) : 0;
 	buf_printf(&line, "Search: %s", query);
 	gophermap_info(&reply->head, line.data, line.len);
 	buf_clear(&line);
-	search_summary(&line, found.n);
+	search_summary(&line, found.n, first, shown);
 	gophermap_info(&reply->head, line.data, line.len);
-	for (size_t i = 0; i < found.n; i++) {
-		const char *label = search_section_label(found.results[i]);
-
-		if (section == NULL || strcmp(section, label) != 0) {
-			section = label;
-			gophermap_info(&reply->head, "", 0);
-			gophermap_info(&reply->head, label, strlen(label));
-		}
-		buf_adds(&reply->head, found.results[i]->gophermap);
+	search_write_results(&reply->head, &found, first, shown, true,
+	    gopher_search_heading);
+	gophermap_info(&reply->head, "", 0);
+	if (first + shown < found.n)
+		gopher_search_page_item(&reply->head, index, first + shown,
+		    found.n - first - shown < page ? found.n - first - shown :
+		    page, "Next");
+	if (first > 0) {
+		prev = first > page ? first - page : 0;
+		gopher_search_page_item(&reply->head, index, prev,
+		    first - prev, "Previous");
 	}
 	/* "Search again" and "Home", made by the builder. */
 	if ((footer = store_gopher(store, "/search")) != NULL &&
-	    footer->kind == STORE_BYTES) {
-		gophermap_info(&reply->head, "", 0);
+	    footer->kind == STORE_BYTES)
 		buf_add(&reply->head, footer->data, footer->len);
-	}
 	gophermap_end(&reply->head);
 	reply->status = REPLY_FOUND;
 	search_answer_release(&found);
@@ -184,10 +216,13 @@ gopher_respond(const struct store *store, const struct gopher_request *req,
 	const struct store_entry *e;
 	struct buf message = BUF_INIT;
 	const char *why;
+	size_t first;
 
-	if (strcmp(req->selector, "/search") == 0 ||
-	    strcmp(req->selector, "search") == 0) {
-		gopher_search(store, req->search, reply);
+	/* "search" without the slash too, as some clients send it. */
+	first = 0;
+	if (strcmp(req->selector, "search") == 0 ||
+	    search_page_path(req->selector, &first)) {
+		gopher_search(store, first, req->search, reply);
 		return;
 	}
 	if (strncmp(req->selector, "URL:", 4) == 0) {

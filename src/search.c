@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "url.h"
@@ -14,6 +15,9 @@ struct search_index {
 	struct search_entry	*entries;
 	size_t			 n;
 	size_t			 cap;
+	size_t			 page_size;	/* entries per answer */
+	char			*gopher_host;	/* where entries' items point */
+	unsigned		 gopher_port;
 };
 
 struct search_hit {
@@ -24,7 +28,122 @@ struct search_hit {
 struct search_index *
 search_new(void)
 {
-	return xcalloc(1, sizeof(struct search_index));
+	struct search_index *index = xcalloc(1, sizeof(*index));
+
+	index->page_size = SEARCH_RESULTS_DEFAULT;
+	return index;
+}
+
+void
+search_set_gopher_origin(struct search_index *index, const char *host,
+    unsigned port)
+{
+	free(index->gopher_host);
+	index->gopher_host = xstrdup(host);
+	index->gopher_port = port;
+}
+
+const char *
+search_gopher_host(const struct search_index *index, unsigned *port)
+{
+	*port = index->gopher_port != 0 ? index->gopher_port : 70;
+	return index->gopher_host != NULL ? index->gopher_host : "localhost";
+}
+
+void
+search_set_page_size(struct search_index *index, size_t n)
+{
+	index->page_size = n > 0 ? n : SEARCH_RESULTS_DEFAULT;
+}
+
+size_t
+search_page_size(const struct search_index *index)
+{
+	return index->page_size;
+}
+
+const char *
+search_entry_text(const struct search_entry *e, bool gopher)
+{
+	return gopher ? e->gophermap : e->gemtext;
+}
+
+size_t
+search_page_count(const struct search_index *index,
+    const struct search_answer *a, size_t first, bool gopher,
+    size_t heading_cost)
+{
+	size_t used = SEARCH_ANSWER_FRAME, n = 0;
+	const char *section = NULL;
+
+	for (size_t i = first; i < a->n && n < index->page_size; i++) {
+		const char *label = search_section_label(a->results[i]);
+		size_t cost = strlen(search_entry_text(a->results[i], gopher));
+
+		if (section == NULL || strcmp(section, label) != 0)
+			cost += heading_cost + strlen(label);
+		section = label;
+		/* The first entry is shown even when it alone is too long:
+		 * the writer cuts it to whole lines. */
+		if (n > 0 && used + cost > SEARCH_ANSWER_MAX)
+			break;
+		used += cost;
+		n++;
+	}
+	return n;
+}
+
+bool
+search_page_path(const char *path, size_t *first)
+{
+	unsigned long n;
+	char *end;
+
+	*first = 0;
+	if (strcmp(path, "/search") == 0)
+		return true;
+	if (strncmp(path, "/search/", 8) != 0 || path[8] < '1' ||
+	    path[8] > '9')
+		return false;
+	n = strtoul(path + 8, &end, 10);
+	if (*end != '\0' || n > SIZE_MAX / 2)
+		return false;
+	*first = (size_t)n - 1;
+	return true;
+}
+
+void
+search_write_results(struct buf *out, const struct search_answer *a,
+    size_t first, size_t shown, bool gopher, search_heading_fn *heading)
+{
+	const char *section = NULL;
+
+	for (size_t i = first; i < first + shown && i < a->n; i++) {
+		const char *label = search_section_label(a->results[i]);
+		const char *text = search_entry_text(a->results[i], gopher);
+		size_t room;
+
+		if (section == NULL || strcmp(section, label) != 0) {
+			section = label;
+			heading(out, label);
+		}
+		room = SEARCH_ANSWER_MAX - SEARCH_ANSWER_FRAME > out->len ?
+		    SEARCH_ANSWER_MAX - SEARCH_ANSWER_FRAME - out->len : 0;
+		buf_add(out, text, search_fit(text, room));
+	}
+}
+
+size_t
+search_fit(const char *text, size_t room)
+{
+	size_t len = strlen(text);
+
+	if (len <= room)
+		return len;
+	/* Cut after the last whole line that fits. */
+	while (room > 0 && text[room - 1] != '\n')
+		room--;
+	return room;
 }
 
 void
@@ -42,6 +161,7 @@ search_free(struct search_index *index)
 			free(e->words[f]);
 	}
 	free(index->entries);
+	free(index->gopher_host);
 	free(index);
 }
 
@@ -356,13 +476,20 @@ search_answer_release(struct search_answer *answer)
 }
 
 void
-search_summary(struct buf *out, size_t n)
+search_summary(struct buf *out, size_t n, size_t first, size_t shown)
 {
 	if (n == 0)
 		buf_adds(out, "No entry matches.");
-	else
+	else if (first == 0 && shown == n)
 		buf_printf(out, "%zu %s.", n, n == 1 ? "entry matches" :
 		    "entries match");
+	else if (shown == 0)
+		buf_printf(out, "%zu %s; none from %zu on.", n, n == 1 ?
+		    "entry matches" : "entries match", first + 1);
+	else
+		buf_printf(out, "%zu %s; %zu-%zu shown.", n, n == 1 ?
+		    "entry matches" : "entries match", first + 1,
+		    first + shown);
 }
 
 const char *

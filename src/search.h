@@ -2,6 +2,7 @@
 #ifndef CAPSULED_SEARCH_H
 #define CAPSULED_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -83,13 +84,67 @@ struct search_answer {
 	size_t				  n;
 };
 
+/* Entries one search answer shows at most, unless set otherwise. */
+#define SEARCH_RESULTS_DEFAULT	50
+/* No search answer is longer than this, header to last line. */
+#define SEARCH_ANSWER_MAX	(64 * 1024)
+/* What the head and foot of an answer may take, links to pages included. */
+#define SEARCH_ANSWER_FRAME	2048
+
+/* Where the Gopher items of the answers point (the builder's host and
+ * port); search_gopher_host() gives them back. */
+void			 search_set_gopher_origin(struct search_index *index,
+			    const char *host, unsigned port);
+const char		*search_gopher_host(const struct search_index *index,
+			    unsigned *port);
+/* Sets how many entries one answer shows (the search_results setting). */
+void			 search_set_page_size(struct search_index *index,
+			    size_t n);
+size_t			 search_page_size(const struct search_index *index);
+/* An entry's lines in one protocol: gemtext, or menu items. */
+const char		*search_entry_text(const struct search_entry *e,
+			    bool gopher);
+/*
+ * How many results of a from first one answer shows: at most the page
+ * size, and as many as fit in SEARCH_ANSWER_MAX with the frame and a
+ * heading (heading_cost bytes and its label) for each section; one at
+ * least while results remain.
+ */
+size_t			 search_page_count(const struct search_index *index,
+			    const struct search_answer *a, size_t first,
+			    bool gopher, size_t heading_cost);
+/*
+ * Whether path is the search: "/search", or "/search/N" for the answer
+ * from the Nth entry on (N from 1); stores N - 1 in *first.
+ */
+bool			 search_page_path(const char *path, size_t *first);
+/* Writes the heading of a section of results in one protocol. */
+typedef void	 search_heading_fn(struct buf *out, const char *label);
+/*
+ * Appends results first to first + shown, each section under a heading,
+ * within SEARCH_ANSWER_MAX less the frame (an entry too long alone is
+ * cut to its whole lines).
+ */
+void			 search_write_results(struct buf *out,
+			    const struct search_answer *a, size_t first,
+			    size_t shown, bool gopher,
+			    search_heading_fn *heading);
+/* How many bytes of text an answer with room bytes left can take: all
+ * of it, or its whole lines that fit. */
+size_t			 search_fit(const char *text, size_t room);
+
 /* search_query() then search_group(); 0, or -1 with *why set. */
 int			 search_answer(const struct search_index *index,
 			    const char *query, size_t len,
 			    struct search_answer *answer, const char **why);
 void			 search_answer_release(struct search_answer *answer);
-/* Appends "No entry matches." or "N entries match." */
-void			 search_summary(struct buf *out, size_t n);
+/*
+ * Appends "No entry matches.", "N entries match." or, when the answer
+ * shows entries first+1 to first+shown of n, "N entries match; 51-100
+ * shown."
+ */
+void			 search_summary(struct buf *out, size_t n,
+			    size_t first, size_t shown);
 /* The heading an entry's results stand under ("Other" outside one). */
 const char		*search_section_label(const struct search_entry *entry);
 

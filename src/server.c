@@ -77,6 +77,7 @@ server_build_store(const struct config *cfg, const char *content,
 	struct store_params p = {
 		content, cfg->hostname, cfg->gopher_port, cfg->gemini_port,
 		cfg->lang, cfg->wrap, cfg->source_url, check_only,
+		cfg->search_results,
 	};
 
 	return build_snapshot(&p, err);

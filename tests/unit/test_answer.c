@@ -34,7 +34,7 @@ static void
 answer_setup(void)
 {
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
-	    70, NULL, false };
+	    70, NULL, false, 0 };
 	struct buf err = BUF_INIT;
 	char path[256];
 
@@ -100,6 +100,10 @@ static const struct {
 	{ "gemini://capsule.example/search?nothing%20here", REPLY_FOUND, 20,
 	  "20 text/gemini; charset=utf-8; lang=en\r\n# Search: nothing here"
 	  "\n\nNo entry matches.\n\n=> /search Search again\n=> / Home\n" },
+	{ "gemini://capsule.example/search?", REPLY_INPUT, 10,
+	  "10 Search the reading list\r\n" },
+	{ "gemini://capsule.example/search/2?", REPLY_INPUT, 10,
+	  "10 Search the reading list\r\n" },
 	{ "gemini://capsule.example/search?%20", REPLY_INPUT, 10,
 	  "10 Search the reading list\r\n" },
 	{ "gemini://capsule.example/search?+", REPLY_INPUT, 10,

@@ -188,6 +188,36 @@ START_TEST(test_search_fold_words)
 }
 END_TEST
 
+START_TEST(test_search_page_words)
+{
+	struct buf b = BUF_INIT;
+	size_t first = 99;
+
+	search_summary(&b, 0, 0, 0);
+	ck_assert_str_eq(buf_str(&b), "No entry matches.");
+	buf_clear(&b);
+	search_summary(&b, 1, 0, 1);
+	ck_assert_str_eq(buf_str(&b), "1 entry matches.");
+	buf_clear(&b);
+	search_summary(&b, 120, 50, 50);
+	ck_assert_str_eq(buf_str(&b), "120 entries match; 51-100 shown.");
+	buf_clear(&b);
+	search_summary(&b, 120, 499, 0);
+	ck_assert_str_eq(buf_str(&b), "120 entries match; none from 500 on.");
+	buf_release(&b);
+	ck_assert(search_page_path("/search", &first) && first == 0);
+	ck_assert(search_page_path("/search/51", &first) && first == 50);
+	ck_assert(!search_page_path("/search/0", &first));
+	ck_assert(!search_page_path("/search/5x", &first));
+	ck_assert(!search_page_path("/searches", &first));
+	ck_assert(!search_page_path("/search/", &first));
+	/* Too long: whole lines only. */
+	ck_assert_uint_eq(search_fit("ab\ncd\n", 100), 6);
+	ck_assert_uint_eq(search_fit("ab\ncd\n", 5), 3);
+	ck_assert_uint_eq(search_fit("abcdef\n", 3), 0);
+}
+END_TEST
+
 Suite *
 search_test_suite(void)
 {
@@ -201,6 +231,7 @@ search_test_suite(void)
 	tcase_add_test(tc, test_search_entries_render_like_the_page);
 	tcase_add_test(tc, test_search_group_by_section);
 	tcase_add_test(tc, test_search_fold_words);
+	tcase_add_test(tc, test_search_page_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

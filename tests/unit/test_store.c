@@ -52,7 +52,7 @@ static struct store *
 build(struct buf *err)
 {
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
-	    70, NULL, false };
+	    70, NULL, false, 0 };
 
 	return build_snapshot(&p, err);
 }
@@ -141,7 +141,7 @@ START_TEST(test_store_refuses_broken_content)
 {
 	struct buf err = BUF_INIT;
 	struct store_params p = { "/nonexistent/content", "h", 70, 1965, "en",
-	    70, NULL, false };
+	    70, NULL, false, 0 };
 	char path[256];
 	int fd;
 
