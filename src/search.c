@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "url.h"
 #include "utf8.h"
 
@@ -432,25 +433,34 @@ search_query(const struct search_index *index, const char *query,
 void
 search_group(const struct search_entry **results, size_t n)
 {
-	/* A stable pass per section, in order of first appearance: n is
-	 * small (entries that matched a query). */
+	/*
+	 * Each section's number is the order of its first result; a
+	 * counting sort by it keeps the order within a section.  Linear:
+	 * a common word matches thousands of entries.
+	 */
 	const struct search_entry **sorted = xcalloc(n + 1, sizeof(*sorted));
-	size_t out = 0;
+	size_t *group = xcalloc(n + 1, sizeof(*group));
+	size_t *start = xcalloc(n + 2, sizeof(*start));
+	struct hmap sections = HMAP_INIT;
+	size_t ngroups = 0;
+	bool added;
 
 	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
+		void **slot = hmap_slot(&sections, results[i]->section, &added);
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(results[j]->section,
-			    results[i]->section) == 0;
-		if (seen)
-			continue;
-		for (size_t j = i; j < n; j++)
-			if (strcmp(results[j]->section, results[i]->section) ==
-			    0)
-				sorted[out++] = results[j];
+		if (added)
+			*slot = (void *)(uintptr_t)ngroups++;
+		group[i] = (size_t)(uintptr_t)*slot;
+		start[group[i] + 1]++;
 	}
+	for (size_t g = 1; g <= ngroups; g++)
+		start[g] += start[g - 1];
+	for (size_t i = 0; i < n; i++)
+		sorted[start[group[i]]++] = results[i];
 	memcpy(results, sorted, n * sizeof(*results));
+	hmap_free(&sections, NULL);
+	free(start);
+	free(group);
 	free(sorted);
 }
 

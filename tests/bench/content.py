@@ -163,7 +163,8 @@ def run_case(binary, name, pages, big):
                   name, md_bytes / 1e6, build, gfm, build / gfm,
                   rss / 1024, rss * 1024 / md_bytes))
         if pages > 0:
-            page, sel = files[1], b"/f000/p00000"
+            page = os.path.join(content, "f000", "p00000.md")
+            sel = b"/f000/p00000"
         else:
             page, sel = files[0], b"/"
         took, peak = measure_reload(proc, gport, page, sel)
