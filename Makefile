@@ -52,7 +52,7 @@ ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
 ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
-PURE_SRCS	:= buf file hmap utf8 url mdarena html doc docparse links docbuild wrap mime gophermap gemstatus \
+PURE_SRCS	:= buf file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
 		   render render_gemtext render_gopher log config store build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen listener conn tlsctx priv watch

@@ -975,8 +975,6 @@ build_snapshot(const struct store_params *params, struct buf *err)
 		store_unref(b.store);
 		b.store = NULL;
 	}
-	/* Parsing is over for this batch: give back the parser's memory. */
-	doc_trim();
 	build_release(&b);
 	return b.store;
 }

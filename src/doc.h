@@ -103,11 +103,6 @@ struct doc {
  */
 struct doc	*doc_parse(const char *markdown, size_t len);
 /*
- * Gives back the parser memory this thread keeps between doc_parse() calls;
- * call it after a batch of pages has been parsed.
- */
-void		 doc_trim(void);
-/*
  * For builders of documents (doc_parse() and docbuild): appends a zeroed
  * block of kind, its links to come next, or a zeroed link; the pointer
  * lives until the next push.
