@@ -187,74 +187,6 @@ build_section_folder(struct buf *out, const char *rel, const char *name)
 	buf_addc(out, '/');
 }
 
-/*
- * The front page opens with a table of contents of its sections and the
- * search, right under its title.  It reads as a tree: in menus a
- * subsection is indented under its section; gemtext cannot indent a link
- * line, so each section with subsections stands as a group of its own.
- */
-static void
-build_front_toc(const struct nav *nav, const char *folder,
-    const struct render_opts *opts, struct buf *gmi, struct buf *map)
-{
-	struct docbuild *gem = docbuild_new(), *menu = docbuild_new();
-	struct buf label = BUF_INIT, url = BUF_INIT;
-
-	for (size_t i = 0; i < nav->n; i++) {
-		const struct nav_section *s = &nav->sections[i];
-		bool top = s->parent == NAV_NONE;
-		bool has_children = i + 1 < nav->n &&
-		    nav->sections[i + 1].parent == i;
-
-		buf_clear(&url);
-		buf_adds(&url, folder);
-		url_encode_segment(&url, s->slug, strlen(s->slug));
-		buf_adds(&url, ".md");
-		if (top && (has_children || (i > 0 &&
-		    nav->sections[i - 1].parent != NAV_NONE)))
-			docbuild_end_list(gem);
-		docbuild_link(gem, url.data, s->title, 1);
-		buf_clear(&label);
-		for (size_t p = s->parent; p != NAV_NONE;
-		    p = nav->sections[p].parent)
-			buf_adds(&label, "  ");
-		buf_adds(&label, s->title);
-		docbuild_link(menu, url.data, label.data, 1);
-	}
-	docbuild_end_list(gem);
-	docbuild_search(gem, "/search", "Search the reading list");
-	docbuild_search(menu, "/search", "Search the reading list");
-	build_render_built(docbuild_finish(gem), opts, gmi, NULL);
-	build_render_built(docbuild_finish(menu), opts, NULL, map);
-	gophermap_info(map, "", 0);
-	buf_release(&label);
-	buf_release(&url);
-}
-
-/* Renders the front page: its title, the table of contents, the rest. */
-static void
-build_render_front(struct build *b, const struct doc *doc,
-    const struct nav *nav, const char *folder,
-    const struct render_opts *opts, struct buf *gmi, struct buf *map)
-{
-	size_t title = doc->nblocks > 0 && doc->blocks[0].kind ==
-	    DOC_HEADING && doc->blocks[0].level == 1 ? 1 : 0;
-	struct doc head = build_doc_slice(doc, 0, title);
-	struct doc rest = build_doc_slice(doc, title, doc->nblocks);
-
-	render_gemtext(&head, opts, gmi);
-	render_gophermap(&head, opts, map);
-	if (title > 0) {
-		render_gemtext_blank(gmi);
-		gophermap_info(map, "", 0);
-	}
-	build_front_toc(nav, folder, opts, gmi, map);
-	render_gemtext_blank(gmi);
-	render_gemtext(&rest, opts, gmi);
-	render_gophermap(&rest, opts, map);
-	build_front_links(b, opts, gmi, map);
-}
-
 /* Where a page's sections are and what they belong to. */
 struct build_sections {
 	const struct nav	*nav;
@@ -285,6 +217,71 @@ build_section_link(const struct build_sections *ss, size_t i,
 		buf_adds(url, ".md");
 	}
 	buf_adds(label, ss->page_title);
+}
+
+/*
+ * The front page opens with a table of contents of its sections and the
+ * search, right under its title.  It reads as a tree: in menus a
+ * subsection is indented under its section; gemtext cannot indent a link
+ * line, so each section with subsections stands as a group of its own.
+ */
+static void
+build_front_toc(const struct build_sections *ss,
+    const struct render_opts *opts, struct buf *gmi, struct buf *map)
+{
+	const struct nav *nav = ss->nav;
+	struct docbuild *gem = docbuild_new(), *menu = docbuild_new();
+	struct buf label = BUF_INIT, url = BUF_INIT;
+
+	for (size_t i = 0; i < nav->n; i++) {
+		const struct nav_section *s = &nav->sections[i];
+		bool top = s->parent == NAV_NONE;
+		bool has_children = i + 1 < nav->n &&
+		    nav->sections[i + 1].parent == i;
+
+		if (top && (has_children || (i > 0 &&
+		    nav->sections[i - 1].parent != NAV_NONE)))
+			docbuild_end_list(gem);
+		buf_clear(&label);
+		for (size_t p = s->parent; p != NAV_NONE;
+		    p = nav->sections[p].parent)
+			buf_adds(&label, "  ");
+		build_section_link(ss, i, &url, &label);
+		docbuild_link(gem, url.data, s->title, 1);
+		docbuild_link(menu, url.data, label.data, 1);
+	}
+	docbuild_end_list(gem);
+	docbuild_search(gem, "/search", "Search the reading list");
+	docbuild_search(menu, "/search", "Search the reading list");
+	build_render_built(docbuild_finish(gem), opts, gmi, NULL);
+	build_render_built(docbuild_finish(menu), opts, NULL, map);
+	gophermap_info(map, "", 0);
+	buf_release(&label);
+	buf_release(&url);
+}
+
+/* Renders the front page: its title, the table of contents, the rest. */
+static void
+build_render_front(struct build *b, const struct doc *doc,
+    const struct build_sections *ss, const struct render_opts *opts,
+    struct buf *gmi, struct buf *map)
+{
+	size_t title = doc->nblocks > 0 && doc->blocks[0].kind ==
+	    DOC_HEADING && doc->blocks[0].level == 1 ? 1 : 0;
+	struct doc head = build_doc_slice(doc, 0, title);
+	struct doc rest = build_doc_slice(doc, title, doc->nblocks);
+
+	render_gemtext(&head, opts, gmi);
+	render_gophermap(&head, opts, map);
+	if (title > 0) {
+		render_gemtext_blank(gmi);
+		gophermap_info(map, "", 0);
+	}
+	build_front_toc(ss, opts, gmi, map);
+	render_gemtext_blank(gmi);
+	render_gemtext(&rest, opts, gmi);
+	render_gophermap(&rest, opts, map);
+	build_front_links(b, opts, gmi, map);
 }
 
 /*
@@ -381,27 +378,14 @@ build_add_section(struct build *b, const struct doc *doc,
  */
 static void
 build_add_sections(struct build *b, const struct doc *doc,
-    const struct nav *nav, const char *rel, const char *name,
-    const char *page_title)
+    const struct build_sections *ss, const struct render_opts *page_opts)
 {
-	struct buf folder = BUF_INIT, base = BUF_INIT;
-	struct build_sections ss;
-	struct render_opts opts;
+	struct render_opts opts = *page_opts;
 
-	build_render_opts(b, rel, &base, &opts);
 	/* Section pages sit one folder down: their links must not move. */
 	opts.absolute = true;
-	build_section_folder(&folder, rel, name);
-	ss.nav = nav;
-	ss.rel = rel;
-	ss.name = name;
-	ss.folder = folder.data;
-	ss.page_title = page_title;
-	ss.is_front = *rel == '\0' && strcmp(name, "index") == 0;
-	for (size_t i = 0; i < nav->n; i++)
-		build_add_section(b, doc, &ss, i, &opts);
-	buf_release(&folder);
-	buf_release(&base);
+	for (size_t i = 0; i < ss->nav->n; i++)
+		build_add_section(b, doc, ss, i, &opts);
 }
 
 /* Renders a page, its section pages, and adds its entries to the search
@@ -416,16 +400,23 @@ build_render_page(struct build *b, struct build_page *pg)
 	    folder = BUF_INIT, plain = BUF_INIT;
 	struct store_entry *gmi_entry, *menu, *text;
 	struct render_opts opts, search_opts;
+	struct build_sections ss;
 	bool is_index = strcmp(name, "index") == 0;
 	bool is_front = is_index && *rel == '\0';
 
 	build_render_opts(b, rel, &key, &opts);
 	build_section_folder(&folder, rel, name);
+	ss.nav = &pg->nav;
+	ss.rel = rel;
+	ss.name = name;
+	ss.folder = folder.data;
+	ss.page_title = doc->nblocks > 0 && doc->blocks[0].kind ==
+	    DOC_HEADING ? doc->blocks[0].text : name;
+	ss.is_front = is_front;
 
 	gemstatus_success(&gmi, "text/gemini", p->lang);
 	if (is_front)
-		build_render_front(b, doc, &pg->nav, folder.data, &opts, &gmi,
-		    &map);
+		build_render_front(b, doc, &ss, &opts, &gmi, &map);
 	else {
 		render_gemtext(doc, &opts, &gmi);
 		render_gophermap(doc, &opts, &map);
@@ -440,9 +431,7 @@ build_render_page(struct build *b, struct build_page *pg)
 	search_opts = opts;
 	search_opts.absolute = true;
 	search_add_doc(store_index(b->store), doc, &search_opts, &opts);
-	build_add_sections(b, doc, &pg->nav, rel, name,
-	    doc->nblocks > 0 && doc->blocks[0].kind == DOC_HEADING ?
-	    doc->blocks[0].text : name);
+	build_add_sections(b, doc, &ss, &opts);
 	if (pg->nav.n > 0) {
 		b->section_folders = xreallocarray(b->section_folders,
 		    b->nsection_folders + 1, sizeof(*b->section_folders));
@@ -871,27 +860,6 @@ build_add_section_folder(struct build *b, const char *folder)
 	buf_release(&page);
 }
 
-/*
- * What a Gopher search answer ends with, as the Gemini one does: search
- * again, home.  The selector /search is the search itself, so this entry
- * is never served as it is: gopher.c appends it to each answer.
- */
-static void
-build_add_search_footer(struct build *b)
-{
-	struct docbuild *db = docbuild_new();
-	struct render_opts opts;
-	struct buf map = BUF_INIT, base = BUF_INIT;
-
-	docbuild_search(db, "/search", "Search again");
-	docbuild_link(db, "/", "Home", 1);
-	build_render_opts(b, "", &base, &opts);
-	build_render_built(docbuild_finish(db), &opts, NULL, &map);
-	build_put_gopher(b, "/search", store_add_entry(b->store, STORE_BYTES,
-	    &map));
-	buf_release(&base);
-}
-
 /* Once every page is read: the pages that waited, the folders' aliases,
  * the generated files. */
 static void
@@ -908,7 +876,6 @@ build_finish(struct build *b)
 		build_add_section_folder(b, b->section_folders[i]);
 	build_add_caps(b);
 	build_add_robots(b);
-	build_add_search_footer(b);
 	if (b->nmissing > 0 && !b->params->list_missing)
 		log_warn("%s: %zu relative link(s) lead to files the content "
 		    "folder lacks (capsuled -n lists them; source_url points "

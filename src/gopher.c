@@ -129,6 +129,19 @@ gopher_error(struct reply *reply, enum reply_status status, const char *why)
 	buf_release(&msg);
 }
 
+/* An item on this capsule's Gopher host and port, where the answers'
+ * entries point. */
+static void
+gopher_search_item(struct buf *out, const struct search_index *index,
+    char type, const char *display, const char *selector)
+{
+	unsigned port;
+	const char *host = search_gopher_host(index, &port);
+
+	gophermap_item(out, type, display, strlen(display), selector, host,
+	    port);
+}
+
 /* A type 7 item for the answer from entry first + 1 on: the words are
  * asked for again, as Gopher carries no query in a selector. */
 static void
@@ -136,14 +149,11 @@ gopher_search_page_item(struct buf *out, const struct search_index *index,
     size_t first, size_t shown, const char *what)
 {
 	struct buf display = BUF_INIT, selector = BUF_INIT;
-	unsigned port;
-	const char *host = search_gopher_host(index, &port);
 
 	buf_printf(&display, "%s results (%zu-%zu): send the same words", what,
 	    first + 1, first + shown);
 	buf_printf(&selector, "/search/%zu", first + 1);
-	gophermap_item(out, '7', display.data, display.len, selector.data,
-	    host, port);
+	gopher_search_item(out, index, '7', display.data, selector.data);
 	buf_release(&display);
 	buf_release(&selector);
 }
@@ -166,7 +176,6 @@ gopher_search(const struct store *store, size_t first, const char *query,
 	const struct search_index *index = store_search(store);
 	struct search_answer found;
 	struct buf line = BUF_INIT;
-	const struct store_entry *footer;
 	const char *why;
 	size_t shown, page = search_page_size(index), prev;
 
@@ -199,10 +208,10 @@ gopher_search(const struct store *store, size_t first, const char *query,
 		gopher_search_page_item(&reply->head, index, prev,
 		    first - prev, "Previous");
 	}
-	/* "Search again" and "Home", made by the builder. */
-	if ((footer = store_gopher(store, "/search")) != NULL &&
-	    footer->kind == STORE_BYTES)
-		buf_add(&reply->head, footer->data, footer->len);
+	/* It ends as the Gemini answer does. */
+	gopher_search_item(&reply->head, index, '7', "Search again",
+	    "/search");
+	gopher_search_item(&reply->head, index, '1', "Home", "/");
 	gophermap_end(&reply->head);
 	reply->status = REPLY_FOUND;
 	search_answer_release(&found);

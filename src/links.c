@@ -95,13 +95,6 @@ links_note(struct doc *doc, struct doc_link *l, const struct links_page *p,
 	}
 }
 
-static bool
-links_is_relative(const char *url)
-{
-	return url_scheme_len(url, strcspn(url, "?#")) == 0 &&
-	    strncmp(url, "//", 2) != 0;
-}
-
 /* Whether path (percent-decoded) or, for a folder named without its
  * slash, path "/" is in the content folder. */
 static bool
@@ -202,7 +195,7 @@ links_resolve(struct doc *doc, const struct links_page *p,
 			links_anchor_url(&url, p->rel, p->name,
 			    slug != NULL ? slug : "");
 			links_set(doc, l, &url);
-		} else if (links_is_relative(l->url) &&
+		} else if (url_is_relative(l->url) &&
 		    links_relative(doc, l, p, c, &url))
 			waiting++;
 	}

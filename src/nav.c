@@ -186,15 +186,3 @@ nav_free(struct nav *nav)
 	hmap_free(&nav->by_name, NULL);
 	memset(nav, 0, sizeof(*nav));
 }
-
-void
-nav_label(const struct nav *nav, size_t i, struct buf *out)
-{
-	const struct nav_section *s = &nav->sections[i];
-
-	if (s->parent != NAV_NONE) {
-		buf_adds(out, nav->sections[s->parent].title);
-		buf_adds(out, ": ");
-	}
-	buf_adds(out, s->title);
-}

@@ -55,7 +55,5 @@ void	nav_anchor(struct buf *out, const char *text);
  * undone), or NULL when it names none.
  */
 const struct nav_anchor *nav_find(const struct nav *nav, const char *name);
-/* The label of a section in a table of contents: "Parent: Title". */
-void	nav_label(const struct nav *nav, size_t i, struct buf *out);
 
 #endif

@@ -77,19 +77,12 @@ render_blank_between(const struct doc_block *prev,
 	    prev->kind != DOC_CODE && cur->kind != DOC_CODE);
 }
 
-bool
-render_is_relative(const char *url)
-{
-	return url_scheme_len(url, strcspn(url, "?#")) == 0 &&
-	    strncmp(url, "//", 2) != 0;
-}
-
 size_t
 render_md_link_len(const char *url)
 {
 	size_t len = strcspn(url, "?#");
 
-	if (!render_is_relative(url))
+	if (!url_is_relative(url))
 		return 0;
 	if (len < 4 || strncasecmp(url + len - 3, ".md", 3) != 0 ||
 	    url[len - 4] == '/')
@@ -162,6 +155,7 @@ void
 render_table_line(const struct render_table *t, size_t r, struct buf *line)
 {
 	const struct doc_block *b = t->block;
+	size_t len;
 
 	buf_clear(line);
 	for (size_t c = 0; c < b->ncols; c++) {
@@ -183,13 +177,10 @@ render_table_line(const struct render_table *t, size_t r, struct buf *line)
 		buf_add(line, buf_str(cell), cell->len);
 		buf_addn(line, ' ', pad - left);
 	}
-	{
-		size_t len = line->len;
-
-		while (len > 0 && line->data[len - 1] == ' ')
-			len--;
-		buf_truncate(line, len);
-	}
+	/* Short last cells leave no trailing spaces. */
+	for (len = line->len; len > 0 && line->data[len - 1] == ' '; len--)
+		;
+	buf_truncate(line, len);
 }
 
 void

@@ -108,8 +108,6 @@ void	render_table_line(const struct render_table *t, size_t r,
 	    struct buf *line);
 void	render_table_free(struct render_table *t);
 
-/* Whether url is a relative reference (no scheme, not "//host"). */
-bool	render_is_relative(const char *url);
 
 /* Whether a blank line goes between blocks prev (NULL at the start) and
  * cur: none at the start and none inside a list. */

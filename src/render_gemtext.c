@@ -53,7 +53,7 @@ gemtext_link_line(struct buf *out, const char *url, const char *label,
 	struct buf abs = BUF_INIT;
 
 	buf_adds(out, "=> ");
-	if (opts->absolute && render_is_relative(url)) {
+	if (opts->absolute && url_is_relative(url)) {
 		url_resolve_path(&abs, opts->base, url, path_len);
 		url_encode(out, buf_str(&abs), abs.len);
 		buf_release(&abs);

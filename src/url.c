@@ -22,6 +22,13 @@ url_scheme_len(const char *ref, size_t len)
 	return i < len && ref[i] == ':' ? i : 0;
 }
 
+bool
+url_is_relative(const char *ref)
+{
+	return url_scheme_len(ref, strcspn(ref, "?#")) == 0 &&
+	    strncmp(ref, "//", 2) != 0;
+}
+
 static int
 url_hexval(unsigned char c)
 {

@@ -24,6 +24,8 @@ struct url {
  * when ref is a relative reference.
  */
 size_t	url_scheme_len(const char *ref, size_t len);
+/* Whether ref is a relative reference: no scheme, not "//host". */
+bool	url_is_relative(const char *ref);
 /*
  * Appends s to out with every byte that may not stand in a URL (space,
  * controls, non-ASCII, quotes, angle brackets, ...) percent-encoded.  Bytes

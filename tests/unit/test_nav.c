@@ -70,7 +70,6 @@ START_TEST(test_nav_sections)
 	    "### B\n\n## A\n\n#### deep\n\n## C\n";
 	struct doc *doc = doc_parse(md, sizeof(md) - 1);
 	struct nav nav;
-	struct buf label = BUF_INIT;
 
 	nav_build(doc, &nav);
 	ck_assert_uint_eq(nav.n, 5);
@@ -91,9 +90,6 @@ START_TEST(test_nav_sections)
 	 * page itself. */
 	ck_assert_uint_eq(nav_find(&nav, "deep")->section, 3);
 	ck_assert_uint_eq(nav_find(&nav, "t")->section, NAV_NONE);
-	nav_label(&nav, 2, &label);
-	ck_assert_str_eq(label.data, "A: B");
-	buf_release(&label);
 	nav_free(&nav);
 	doc_free(doc);
 }
