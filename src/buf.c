@@ -162,6 +162,9 @@ buf_detach(struct buf *b, size_t *len)
 
 	buf_reserve(b, 0);
 	b->data[b->len] = '\0';
+	/* What is detached is kept: it should not keep the growth's room. */
+	if (b->cap - b->len > 64)
+		b->data = xreallocarray(b->data, b->len + 1, 1);
 	p = b->data;
 	if (len != NULL)
 		*len = b->len;

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mime.h"
 #include "nav.h"
+#include "page.h"
 #include "render.h"
 #include "search.h"
 #include "url.h"
@@ -41,11 +42,13 @@ struct build_page {
 	char		*rel;		/* its folder: "" or "a/b/" */
 	char		*name;		/* its file name without ".md" */
 	char		*file;		/* its path, for messages */
+	struct page_file file_id;	/* what the file was when read */
 };
 
 struct build {
 	struct store			*store;
 	const struct store_params	*params;
+	struct page_settings		 settings;
 	char				*root;	/* realpath of the folder */
 	size_t				 root_len;
 	struct buf			*err;
@@ -70,17 +73,6 @@ struct build {
 	const char			*file;	/* the page being resolved */
 	size_t				 nmissing;
 };
-
-/* The gemini:// or gopher:// URL of this capsule's root. */
-static void
-build_root_url(struct buf *out, const char *scheme, const char *host,
-    unsigned port, unsigned default_port)
-{
-	buf_printf(out, "%s://%s", scheme, host);
-	if (port != default_port)
-		buf_printf(out, ":%u", port);
-	buf_addc(out, '/');
-}
 
 /* Makes key "/" rel name suffix ("/a/b/" "page" ".gmi"), rel being "" or
  * ending in "/": the form both maps are keyed by. */
@@ -136,325 +128,51 @@ build_render_built(struct doc *doc, const struct render_opts *opts,
 	doc_free(doc);
 }
 
-/* The front page links to the other protocol's version of the capsule
- * and, in Gopher, to its own plain text. */
+/* Puts a rendered page's answers in the maps: "/rel/name.gmi",
+ * "/rel/name", "/rel/name.txt", a folder's index at "/rel/" too. */
 static void
-build_front_links(struct build *b, const struct render_opts *opts,
-    struct buf *gmi, struct buf *map)
+build_add_rendered(struct build *b, struct page *pg)
 {
-	const struct store_params *p = b->params;
-	struct docbuild *db;
-	struct buf url = BUF_INIT;
+	struct buf key = BUF_INIT;
+	bool is_index = strcmp(pg->name, "index") == 0;
 
-	if (p->gopher_port != 0) {
-		db = docbuild_new();
-		build_root_url(&url, "gopher", p->hostname, p->gopher_port, 70);
-		docbuild_link(db, url.data, "This capsule on Gopher", 1);
-		render_gemtext_blank(gmi);
-		build_render_built(docbuild_finish(db), opts, gmi, NULL);
-	}
-	db = docbuild_new();
-	docbuild_link(db, "/index.txt", "This page as plain text", 1);
-	if (p->gemini_port != 0) {
-		buf_clear(&url);
-		build_root_url(&url, "gemini", p->hostname, p->gemini_port,
-		    1965);
-		docbuild_link(db, url.data, "This capsule on Gemini", 1);
-	}
-	gophermap_info(map, "", 0);
-	build_render_built(docbuild_finish(db), opts, NULL, map);
-	buf_release(&url);
-}
-
-/* A view of blocks [start, end) of doc, sharing its strings. */
-static struct doc
-build_doc_slice(const struct doc *doc, size_t start, size_t end)
-{
-	struct doc view = *doc;
-
-	view.blocks = doc->blocks + start;
-	view.nblocks = end - start;
-	return view;
-}
-
-/* Where a page's section pages live: "/rel/NAME/". */
-static void
-build_section_folder(struct buf *out, const char *rel, const char *name)
-{
-	buf_addc(out, '/');
-	buf_adds(out, rel);
-	buf_adds(out, name);
-	buf_addc(out, '/');
-}
-
-/* Where a page's sections are and what they belong to. */
-struct build_sections {
-	const struct nav	*nav;
-	const char		*rel;
-	const char		*name;
-	const char		*folder;	/* "/rel/NAME/" */
-	const char		*page_title;
-	bool			 is_front;
-};
-
-/* The link to section i, or with i NAV_NONE to the page itself. */
-static void
-build_section_link(const struct build_sections *ss, size_t i,
-    struct buf *url, struct buf *label)
-{
-	buf_clear(url);
-	if (i != NAV_NONE) {
-		buf_adds(url, ss->folder);
-		url_encode_segment(url, ss->nav->sections[i].slug,
-		    strlen(ss->nav->sections[i].slug));
-		buf_adds(url, ".md");
-		buf_adds(label, ss->nav->sections[i].title);
+	if (!store_add_page(b->store, pg)) {
+		log_warn("%s: \"%s\" is served already by another file, "
+		    "skipped", b->root, pg->path);
 		return;
 	}
-	build_key(url, ss->rel, "", "");
-	if (!ss->is_front) {
-		url_encode_segment(url, ss->name, strlen(ss->name));
-		buf_adds(url, ".md");
-	}
-	buf_adds(label, ss->page_title);
-}
-
-/*
- * The front page opens with a table of contents of its sections and the
- * search, right under its title.  It reads as a tree: in menus a
- * subsection is indented under its section; gemtext cannot indent a link
- * line, so each section with subsections stands as a group of its own.
- */
-static void
-build_front_toc(const struct build_sections *ss,
-    const struct render_opts *opts, struct buf *gmi, struct buf *map)
-{
-	const struct nav *nav = ss->nav;
-	struct docbuild *gem = docbuild_new(), *menu = docbuild_new();
-	struct buf label = BUF_INIT, url = BUF_INIT;
-
-	for (size_t i = 0; i < nav->n; i++) {
-		const struct nav_section *s = &nav->sections[i];
-		bool top = s->parent == NAV_NONE;
-		bool has_children = i + 1 < nav->n &&
-		    nav->sections[i + 1].parent == i;
-
-		if (top && (has_children || (i > 0 &&
-		    nav->sections[i - 1].parent != NAV_NONE)))
-			docbuild_end_list(gem);
-		buf_clear(&label);
-		for (size_t p = s->parent; p != NAV_NONE;
-		    p = nav->sections[p].parent)
-			buf_adds(&label, "  ");
-		build_section_link(ss, i, &url, &label);
-		docbuild_link(gem, url.data, s->title, 1);
-		docbuild_link(menu, url.data, label.data, 1);
-	}
-	docbuild_end_list(gem);
-	docbuild_search(gem, "/search", "Search the reading list");
-	docbuild_search(menu, "/search", "Search the reading list");
-	build_render_built(docbuild_finish(gem), opts, gmi, NULL);
-	build_render_built(docbuild_finish(menu), opts, NULL, map);
-	gophermap_info(map, "", 0);
-	buf_release(&label);
-	buf_release(&url);
-}
-
-/* Renders the front page: its title, the table of contents, the rest. */
-static void
-build_render_front(struct build *b, const struct doc *doc,
-    const struct build_sections *ss, const struct render_opts *opts,
-    struct buf *gmi, struct buf *map)
-{
-	size_t title = doc->nblocks > 0 && doc->blocks[0].kind ==
-	    DOC_HEADING && doc->blocks[0].level == 1 ? 1 : 0;
-	struct doc head = build_doc_slice(doc, 0, title);
-	struct doc rest = build_doc_slice(doc, title, doc->nblocks);
-
-	render_gemtext(&head, opts, gmi);
-	render_gophermap(&head, opts, map);
-	if (title > 0) {
-		render_gemtext_blank(gmi);
-		gophermap_info(map, "", 0);
-	}
-	build_front_toc(ss, opts, gmi, map);
-	render_gemtext_blank(gmi);
-	render_gemtext(&rest, opts, gmi);
-	render_gophermap(&rest, opts, map);
-	build_front_links(b, opts, gmi, map);
-}
-
-/*
- * A section page opens with a real title, "Books - Distributed Systems"
- * (clients show it as the window's), and the breadcrumbs up to it,
- * "Distributed Systems > Resources > Books", with a link to each.
- */
-static struct doc *
-build_section_head(const struct build_sections *ss, size_t i)
-{
-	const struct nav_section *s = &ss->nav->sections[i];
-	struct docbuild *db = docbuild_new();
-	struct buf title = BUF_INIT, crumbs = BUF_INIT, url = BUF_INIT,
-	    label = BUF_INIT;
-	size_t chain[3], n = 0;
-
-	buf_printf(&title, "%s - %s", s->title, ss->page_title);
-	docbuild_heading(db, 1, title.data);
-	chain[n++] = NAV_NONE;
-	if (s->parent != NAV_NONE && ss->nav->sections[s->parent].parent !=
-	    NAV_NONE)
-		chain[n++] = ss->nav->sections[s->parent].parent;
-	if (s->parent != NAV_NONE)
-		chain[n++] = s->parent;
-	for (size_t k = 0; k < n; k++) {
-		buf_clear(&label);
-		build_section_link(ss, chain[k], &url, &label);
-		buf_adds(&crumbs, label.data);
-		buf_adds(&crumbs, " > ");
-	}
-	buf_adds(&crumbs, s->title);
-	docbuild_text(db, crumbs.data);
-	for (size_t k = 0; k < n; k++) {
-		buf_clear(&label);
-		build_section_link(ss, chain[k], &url, &label);
-		docbuild_link(db, url.data, label.data, 1);
-	}
-	buf_release(&title);
-	buf_release(&crumbs);
-	buf_release(&url);
-	buf_release(&label);
-	return docbuild_finish(db);
-}
-
-/* Renders section i of doc in gemtext, a menu and plain text. */
-static void
-build_add_section(struct build *b, const struct doc *doc,
-    const struct build_sections *ss, size_t i, const struct render_opts *opts)
-{
-	const struct nav_section *s = &ss->nav->sections[i];
-	struct doc view = build_doc_slice(doc, s->start, s->end);
-	struct buf gmi = BUF_INIT, map = BUF_INIT, text = BUF_INIT,
-	    key = BUF_INIT, up = BUF_INIT, label = BUF_INIT;
-	struct docbuild *db;
-
-	gemstatus_success(&gmi, "text/gemini", b->params->lang);
-	build_render_built(build_section_head(ss, i), opts, &gmi, &map);
-	render_gemtext_blank(&gmi);
-	gophermap_info(&map, "", 0);
-	render_gemtext(&view, opts, &gmi);
-	render_gophermap(&view, opts, &map);
-	buf_adds(&label, "Up: ");
-	build_section_link(ss, s->parent, &up, &label);
-	db = docbuild_new();
-	docbuild_link(db, up.data, label.data, 1);
-	render_gemtext_blank(&gmi);
-	gophermap_info(&map, "", 0);
-	build_render_built(docbuild_finish(db), opts, &gmi, &map);
-	gophermap_end(&map);
-	buf_printf(&key, "%s%s.gmi", ss->folder, s->slug);
-	build_put_gemini(b, key.data, store_add_entry(b->store, STORE_BYTES,
-	    &gmi));
-	buf_truncate(&key, key.len - 4);
-	build_put_gopher(b, key.data, store_add_entry(b->store, STORE_BYTES,
-	    &map));
-	/* Its plain text, as every page has. */
-	render_text(&view, opts, &text);
-	gophermap_text_item(&gmi, buf_str(&text), text.len);
-	buf_adds(&key, ".txt");
-	build_put_gopher(b, key.data, store_add_entry(b->store, STORE_BYTES,
-	    &gmi));
-	buf_release(&gmi);
-	buf_release(&map);
-	buf_release(&text);
-	buf_release(&key);
-	buf_release(&up);
-	buf_release(&label);
-}
-
-/*
- * Each section of a page is a page of its own, "/rel/NAME/SLUG.gmi",
- * "/rel/NAME/SLUG" and "/rel/NAME/SLUG.txt", linking back up to its
- * parent section or the page.
- */
-static void
-build_add_sections(struct build *b, const struct doc *doc,
-    const struct build_sections *ss, const struct render_opts *page_opts)
-{
-	struct render_opts opts = *page_opts;
-
-	/* Section pages sit one folder down: their links must not move. */
-	opts.absolute = true;
-	for (size_t i = 0; i < ss->nav->n; i++)
-		build_add_section(b, doc, ss, i, &opts);
-}
-
-/* Renders a page, its section pages, and adds its entries to the search
- * index. */
-static void
-build_render_page(struct build *b, struct build_page *pg)
-{
-	const struct store_params *p = b->params;
-	const char *rel = pg->rel, *name = pg->name;
-	struct doc *doc = pg->doc;
-	struct buf gmi = BUF_INIT, map = BUF_INIT, key = BUF_INIT,
-	    folder = BUF_INIT, plain = BUF_INIT;
-	struct store_entry *gmi_entry, *menu, *text;
-	struct render_opts opts, search_opts;
-	struct build_sections ss;
-	bool is_index = strcmp(name, "index") == 0;
-	bool is_front = is_index && *rel == '\0';
-
-	build_render_opts(b, rel, &key, &opts);
-	build_section_folder(&folder, rel, name);
-	ss.nav = &pg->nav;
-	ss.rel = rel;
-	ss.name = name;
-	ss.folder = folder.data;
-	ss.page_title = doc->nblocks > 0 && doc->blocks[0].kind ==
-	    DOC_HEADING ? doc->blocks[0].text : name;
-	ss.is_front = is_front;
-
-	gemstatus_success(&gmi, "text/gemini", p->lang);
-	if (is_front)
-		build_render_front(b, doc, &ss, &opts, &gmi, &map);
-	else {
-		render_gemtext(doc, &opts, &gmi);
-		render_gophermap(doc, &opts, &map);
-	}
-	gophermap_end(&map);
-	gmi_entry = store_add_entry(b->store, STORE_BYTES, &gmi);
-	menu = store_add_entry(b->store, STORE_BYTES, &map);
-	render_text(doc, &opts, &plain);
-	gophermap_text_item(&gmi, buf_str(&plain), plain.len);
-	buf_release(&plain);
-	text = store_add_entry(b->store, STORE_BYTES, &gmi);
-	search_opts = opts;
-	search_opts.absolute = true;
-	search_add_doc(store_index(b->store), doc, &search_opts, &opts);
-	build_add_sections(b, doc, &ss, &opts);
-	if (pg->nav.n > 0) {
+	if (pg->nsections > 0) {
 		b->section_folders = xreallocarray(b->section_folders,
 		    b->nsection_folders + 1, sizeof(*b->section_folders));
-		b->section_folders[b->nsection_folders++] =
-		    xstrdup(folder.data);
+		buf_printf(&key, "/%s%s/", pg->rel, pg->name);
+		b->section_folders[b->nsection_folders++] = buf_detach(&key,
+		    NULL);
 	}
-
 	if (is_index) {
-		build_key(&key, rel, "", "");
-		build_put_gemini(b, key.data, gmi_entry);
-		build_put_gopher(b, key.data, menu);
-		if (is_front)
-			build_put_gopher(b, "", menu);
+		build_key(&key, pg->rel, "", "");
+		build_put_gemini(b, key.data, &pg->gmi);
+		build_put_gopher(b, key.data, &pg->map);
+		if (*pg->rel == '\0')
+			build_put_gopher(b, "", &pg->map);
 	}
-	build_key(&key, rel, name, ".gmi");
-	build_put_gemini(b, key.data, gmi_entry);
-	build_key(&key, rel, name, "");
-	build_put_gopher(b, key.data, menu);
-	build_key(&key, rel, name, ".txt");
-	build_put_gopher(b, key.data, text);
+	build_key(&key, pg->rel, pg->name, ".gmi");
+	build_put_gemini(b, key.data, &pg->gmi);
+	build_key(&key, pg->rel, pg->name, "");
+	build_put_gopher(b, key.data, &pg->map);
+	build_key(&key, pg->rel, pg->name, ".txt");
+	build_put_gopher(b, key.data, &pg->txt);
 	buf_release(&key);
-	buf_release(&folder);
-	store_count_page(b->store);
+}
+
+/* Renders a page (its sections and search part with it) and serves it. */
+static void
+build_render_page(struct build *b, struct build_page *bp)
+{
+	struct page_where where = { bp->rel, bp->name, &bp->file_id, "", 0 };
+	struct page *pg = page_render(bp->doc, &bp->nav, &where, &b->settings);
+
+	build_add_rendered(b, pg);
+	page_unref(pg);
 }
 
 static void
@@ -516,7 +234,7 @@ build_resolve(struct build *b, struct build_page *pg)
  */
 static int
 build_add_page(struct build *b, const char *rel, const char *name,
-    const char *path)
+    const char *path, const struct stat *st)
 {
 	struct buf md = BUF_INIT, key = BUF_INIT;
 	struct links_table *table;
@@ -531,6 +249,10 @@ build_add_page(struct build *b, const char *rel, const char *name,
 	nav_build(pg.doc, &pg.nav);
 	pg.rel = xstrdup(rel);
 	pg.name = xstrdup(name);
+	pg.file_id.dev = st->st_dev;
+	pg.file_id.ino = st->st_ino;
+	pg.file_id.size = st->st_size;
+	pg.file_id.mtime = st->st_mtim;
 	buf_printf(&key, "%s/%s%s.md", b->params->content, rel, name);
 	pg.file = buf_detach(&key, NULL);
 	build_key(&key, rel, name, ".md");
@@ -573,9 +295,8 @@ build_add_file(struct build *b, const char *rel, const char *name,
 		gem = store_add_entry(b->store, STORE_BYTES, &data);
 		/* Gopher sends the same bytes without the Gemini header. */
 		gopher = store_keep(b->store, xcalloc(1, sizeof(*gopher)));
-		gopher->kind = STORE_BYTES;
-		gopher->data = gem->data + header;
-		gopher->len = gem->len - header;
+		store_entry_set(gopher, STORE_BYTES, gem->part[0].data + header,
+		    gem->len - header);
 	} else {
 		gem = store_add_entry(b->store, STORE_FILE, &data);
 		gem->file = store_keep(b->store, xstrdup(path));
@@ -584,13 +305,13 @@ build_add_file(struct build *b, const char *rel, const char *name,
 		gem->size = st->st_size;
 		gopher = store_keep(b->store, xcalloc(1, sizeof(*gopher)));
 		*gopher = *gem;
-		gopher->data = "";
+		gopher->nparts = 0;
 		gopher->len = 0;
 	}
 	build_put_gemini(b, key.data, gem);
 	build_put_gopher(b, key.data, gopher);
 	buf_release(&key);
-	store_count_file(b->store);
+	store_count_file(b->store, (size_t)st->st_size);
 	return 0;
 }
 
@@ -655,7 +376,7 @@ build_add_folder_aliases(struct build *b, const char *rel)
 	redirect = store_add_entry(b->store, STORE_REDIRECT, &target);
 	build_put_gemini(b, key.data, redirect);
 	build_key(&target, rel, "", "");
-	menu = store_gopher(b->store, target.data);
+	menu = store_gopher(b->store, target.data, NULL);
 	if (menu != NULL)
 		build_put_gopher(b, key.data, menu);
 	buf_release(&key);
@@ -730,7 +451,8 @@ build_scan_entry(struct build *b, const char *rel, const char *name,
 	} else if (S_ISREG(st.st_mode)) {
 		if (build_has_suffix(name, ".md")) {
 			buf_add(&sub, name, strlen(name) - 3);
-			rc = build_add_page(b, rel, sub.data, path.data);
+			rc = build_add_page(b, rel, sub.data, path.data,
+			    &st);
 			item->kind = 'p';
 			item->name[strlen(name) - 3] = '\0';
 		} else {
@@ -811,7 +533,7 @@ build_add_caps(struct build *b)
 	struct buf caps = BUF_INIT;
 	struct store_entry *e;
 
-	if (store_gopher(b->store, "/caps.txt") != NULL)
+	if (store_gopher(b->store, "/caps.txt", NULL) != NULL)
 		return;
 	gophermap_caps(&caps, b->params->hostname);
 	e = store_add_entry(b->store, STORE_BYTES, &caps);
@@ -825,7 +547,7 @@ build_add_robots(struct build *b)
 {
 	struct buf robots = BUF_INIT;
 
-	if (store_gemini(b->store, "/robots.txt") != NULL)
+	if (store_gemini(b->store, "/robots.txt", NULL) != NULL)
 		return;
 	gemstatus_success(&robots, "text/plain", b->params->lang);
 	buf_adds(&robots, "User-agent: *\nDisallow:\n");
@@ -845,7 +567,7 @@ build_add_section_folder(struct build *b, const char *folder)
 	const struct store_entry *menu;
 
 	buf_add(&page, folder, strlen(folder) - 1);	/* "/rel/name" */
-	if (store_gemini(b->store, folder) == NULL) {
+	if (store_gemini(b->store, folder, NULL) == NULL) {
 		if (strcmp(folder, "/index/") == 0)
 			buf_adds(&target, "/");
 		else
@@ -853,8 +575,8 @@ build_add_section_folder(struct build *b, const char *folder)
 		build_put_gemini(b, folder, store_add_entry(b->store,
 		    STORE_REDIRECT, &target));
 	}
-	if (store_gopher(b->store, folder) == NULL &&
-	    (menu = store_gopher(b->store, page.data)) != NULL)
+	if (store_gopher(b->store, folder, NULL) == NULL &&
+	    (menu = store_gopher(b->store, page.data, NULL)) != NULL)
 		build_put_gopher(b, folder, menu);
 	buf_release(&target);
 	buf_release(&page);
@@ -925,6 +647,12 @@ build_snapshot(const struct store_params *params, struct buf *err)
 		return NULL;
 	}
 	b.root_len = strlen(b.root);
+	b.settings.hostname = params->hostname;
+	b.settings.gopher_port = params->gopher_port;
+	b.settings.gemini_port = params->gemini_port;
+	b.settings.lang = params->lang;
+	b.settings.wrap = params->wrap;
+	b.settings.page_max = params->page_max;
 	b.store = store_new(params->lang);
 	search_set_page_size(store_index(b.store), params->search_results);
 	search_set_gopher_origin(store_index(b.store), params->hostname,

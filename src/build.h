@@ -21,6 +21,8 @@ struct store_params {
 					 * lacks, not only of their count */
 	size_t		 search_results; /* entries per search answer, or 0
 					  * for the default */
+	size_t		 page_max;	/* gemtext over this makes a big
+					 * page; 0 for the default */
 };
 
 /*

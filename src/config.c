@@ -24,6 +24,7 @@ config_defaults(void)
 	c->lang = xstrndup("en", 2);
 	c->wrap = 70;
 	c->search_results = 50;
+	c->page_max = 64 * 1024;
 	c->read_timeout = 10;
 	c->write_timeout = 30;
 	c->max_connections = 1024;
@@ -188,6 +189,7 @@ config_apply(struct config *c, const char *key, char *value)
 		{ "gemini_port", &c->gemini_port, 0, 65535 },
 		{ "wrap", &c->wrap, 20, 1000 },
 		{ "search_results", &c->search_results, 1, 1000 },
+		{ "page_max", &c->page_max, 1024, 1024UL * 1024 * 1024 },
 		{ "read_timeout", &c->read_timeout, 1, 3600 },
 		{ "write_timeout", &c->write_timeout, 1, 3600 },
 		{ "max_connections", &c->max_connections, 1, 1000000 },

@@ -25,6 +25,8 @@ struct config {
 					 * content lacks point, or NULL */
 	unsigned	 wrap;		/* gophermap and text wrap column */
 	unsigned	 search_results; /* entries per search answer */
+	unsigned	 page_max;	/* gemtext bytes over which a page is
+					 * served summed up */
 	unsigned	 read_timeout;	/* seconds to send a request */
 	unsigned	 write_timeout;	/* seconds without progress writing */
 	unsigned	 max_connections; /* open connections before pausing */

@@ -348,6 +348,33 @@ conn_open_file(const struct store_entry *e)
 }
 
 /*
+ * Queues the parts of e, less the first skip bytes, by reference to the
+ * snapshot, which each part holds until it is sent.
+ */
+static int
+conn_add_parts(struct conn *c, struct evbuffer *out,
+    const struct store_entry *e, size_t skip)
+{
+	for (unsigned i = 0; i < e->nparts; i++) {
+		const struct store_part *p = &e->part[i];
+
+		if (skip >= p->len) {
+			skip -= p->len;
+			continue;
+		}
+		store_ref(c->store);
+		if (evbuffer_add_reference(out, p->data + skip, p->len - skip,
+		    conn_drop_store_cb, c->store) == -1) {
+			store_unref(c->store);
+			return -1;
+		}
+		c->bytes += p->len - skip;
+		skip = 0;
+	}
+	return 0;
+}
+
+/*
  * Queues the reply, less the c->sent bytes written already; the body goes
  * by reference to the snapshot.
  */
@@ -378,15 +405,9 @@ conn_send(struct conn *c)
 		    c->reply.head.len - head_skip);
 		c->bytes += c->reply.head.len - head_skip;
 	}
-	if (e != NULL && e->len > body_skip) {
-		store_ref(c->store);
-		if (evbuffer_add_reference(out, e->data + body_skip,
-		    e->len - body_skip, conn_drop_store_cb, c->store) == -1) {
-			store_unref(c->store);
-			conn_close(c, "out of memory");
-			return;
-		}
-		c->bytes += e->len - body_skip;
+	if (e != NULL && conn_add_parts(c, out, e, body_skip) == -1) {
+		conn_close(c, "out of memory");
+		return;
 	}
 	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
@@ -513,7 +534,7 @@ conn_try_at_once(struct conn *c)
 {
 	char data[CONN_MAX_READ];
 	const struct store_entry *e;
-	struct iovec iov[2];
+	struct iovec iov[1 + STORE_PARTS];
 	size_t total;
 	ssize_t n;
 	int cnt = 0;
@@ -540,10 +561,11 @@ conn_try_at_once(struct conn *c)
 		iov[cnt].iov_base = c->reply.head.data;
 		iov[cnt++].iov_len = c->reply.head.len;
 	}
-	if (e != NULL && e->len > 0) {
-		iov[cnt].iov_base = (void *)(uintptr_t)e->data;
-		iov[cnt++].iov_len = e->len;
-	}
+	for (unsigned i = 0; e != NULL && i < e->nparts; i++)
+		if (e->part[i].len > 0) {
+			iov[cnt].iov_base = (void *)(uintptr_t)e->part[i].data;
+			iov[cnt++].iov_len = e->part[i].len;
+		}
 	total = c->reply.head.len + (e != NULL ? e->len : 0);
 	n = cnt > 0 ? writev(c->fd, iov, cnt) : 0;
 	if (n == (ssize_t)total) {

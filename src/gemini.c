@@ -186,8 +186,8 @@ gemini_search(const struct store *store, size_t first, const char *query,
 			buf_release(&words);
 			return;
 		}
-		if (search_answer(index, buf_str(&words), words.len, &found,
-		    &why) == 0)
+		if (search_answer(index, buf_str(&words), words.len, first,
+		    &found, &why) == 0)
 			why = NULL;
 	}
 	if (why != NULL) {
@@ -233,10 +233,10 @@ gemini_respond(const struct store *store, const struct gemini_request *req,
 		gemini_search(store, first, req->query, reply);
 		return;
 	}
-	if ((e = store_gemini(store, req->path)) == NULL)
+	if ((e = store_gemini(store, req->path, &reply->slot)) == NULL)
 		gemini_reply(reply, REPLY_NOT_FOUND, "Not found");
 	else if (e->kind == STORE_REDIRECT)
-		gemini_reply(reply, REPLY_REDIRECT, e->data);
+		gemini_reply(reply, REPLY_REDIRECT, e->part[0].data);
 	else {
 		reply->entry = e;
 		reply->status = REPLY_FOUND;

@@ -62,7 +62,7 @@ gopher_parse(char *line, size_t len, struct gopher_request *req,
  * "page", "/a/../page" and "/page/" all reach "/page". */
 static const struct store_entry *
 gopher_lookup_path(const struct store *store, struct buf *path,
-    const char **why)
+    struct store_entry *slot, const char **why)
 {
 	const struct store_entry *e;
 
@@ -71,10 +71,10 @@ gopher_lookup_path(const struct store *store, struct buf *path,
 		return NULL;
 	}
 	path->len = strlen(path->data);
-	if ((e = store_gopher(store, path->data)) == NULL && path->len > 1 &&
-	    path->data[path->len - 1] == '/') {
+	if ((e = store_gopher(store, path->data, slot)) == NULL &&
+	    path->len > 1 && path->data[path->len - 1] == '/') {
 		buf_truncate(path, path->len - 1);
-		e = store_gopher(store, path->data);
+		e = store_gopher(store, path->data, slot);
 	}
 	return e;
 }
@@ -82,23 +82,24 @@ gopher_lookup_path(const struct store *store, struct buf *path,
 /*
  * Finds the entry for a selector: as sent, then as a normalised path,
  * then percent-decoded (the form menus give names that hold bytes a
- * selector cannot carry, such as a line feed).
+ * selector cannot carry, such as a line feed).  An answer made of a
+ * page's parts is set in *slot.
  */
 static const struct store_entry *
 gopher_lookup(const struct store *store, const char *selector,
-    const char **why)
+    struct store_entry *slot, const char **why)
 {
 	const struct store_entry *e;
 	struct buf path = BUF_INIT;
 	size_t len;
 
 	*why = NULL;
-	if ((e = store_gopher(store, selector)) != NULL)
+	if ((e = store_gopher(store, selector, slot)) != NULL)
 		return e;
 	if (*selector != '/')
 		buf_addc(&path, '/');
 	buf_adds(&path, selector);
-	e = gopher_lookup_path(store, &path, why);
+	e = gopher_lookup_path(store, &path, slot, why);
 	if (e == NULL && *why == NULL && strchr(selector, '%') != NULL) {
 		buf_clear(&path);
 		if (*selector != '/')
@@ -106,7 +107,7 @@ gopher_lookup(const struct store *store, const char *selector,
 		buf_adds(&path, selector);
 		if (url_decode(path.data, &len) == 0 &&
 		    strlen(path.data) == len)
-			e = gopher_lookup_path(store, &path, why);
+			e = gopher_lookup_path(store, &path, slot, why);
 	}
 	buf_release(&path);
 	return e;
@@ -185,7 +186,8 @@ gopher_search(const struct store *store, size_t first, const char *query,
 		reply->status = REPLY_INPUT;
 		return;
 	}
-	if (search_answer(index, query, strlen(query), &found, &why) == -1) {
+	if (search_answer(index, query, strlen(query), first, &found,
+	    &why) == -1) {
 		gopher_error(reply, REPLY_BAD_REQUEST, why);
 		return;
 	}
@@ -242,7 +244,8 @@ gopher_respond(const struct store *store, const struct gopher_request *req,
 			reply->status = REPLY_FOUND;
 		return;
 	}
-	if ((e = gopher_lookup(store, req->selector, &why)) != NULL &&
+	if ((e = gopher_lookup(store, req->selector, &reply->slot, &why)) !=
+	    NULL &&
 	    e->kind != STORE_REDIRECT) {
 		reply->entry = e;
 		reply->status = REPLY_FOUND;

@@ -20,6 +20,71 @@ render_opts_init(struct render_opts *opts)
 	opts->width = RENDER_WIDTH;
 	opts->absolute = false;
 	opts->page = "index";
+	opts->gopher_text = false;
+	opts->marks = NULL;
+}
+
+static size_t *
+render_marks_array(size_t n)
+{
+	size_t *a = xreallocarray(NULL, n + 1, sizeof(*a));
+
+	for (size_t i = 0; i <= n; i++)
+		a[i] = SIZE_MAX;
+	return a;
+}
+
+void
+render_marks_init(struct render_marks *m, const struct doc *doc)
+{
+	m->doc = doc;
+	m->block_start = render_marks_array(doc->nblocks);
+	m->block_end = render_marks_array(doc->nblocks);
+	m->link_start = render_marks_array(doc->nlinks);
+	m->link_end = render_marks_array(doc->nlinks);
+	m->block_refs = render_marks_array(doc->nblocks);
+	m->ref_start = NULL;
+	m->nrefs = 0;
+}
+
+void
+render_marks_free(struct render_marks *m)
+{
+	free(m->block_start);
+	free(m->block_end);
+	free(m->link_start);
+	free(m->link_end);
+	free(m->block_refs);
+	free(m->ref_start);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+render_mark_block(const struct render_opts *opts, const struct doc_block *b,
+    size_t at, bool end)
+{
+	const struct render_marks *m = opts->marks;
+
+	if (m == NULL || b < m->doc->blocks ||
+	    b >= m->doc->blocks + m->doc->nblocks)
+		return;
+	if (end)
+		m->block_end[b - m->doc->blocks] = at;
+	else
+		m->block_start[b - m->doc->blocks] = at;
+}
+
+void
+render_mark_link(const struct render_opts *opts, const struct doc_link *l,
+    size_t start, size_t end)
+{
+	const struct render_marks *m = opts->marks;
+
+	if (m == NULL || l == NULL || l < m->doc->links ||
+	    l >= m->doc->links + m->doc->nlinks)
+		return;
+	m->link_start[l - m->doc->links] = start;
+	m->link_end[l - m->doc->links] = end;
 }
 
 int

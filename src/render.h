@@ -16,6 +16,32 @@ enum render_format {
 
 #define RENDER_WIDTH	70
 
+/*
+ * Where a rendering put the parts of one document, so that section pages
+ * and search entries can be served as slices of the page's rendering
+ * instead of copies.  Offsets count in the output buffer.  Only the
+ * blocks and links of doc are marked; others (made by docbuild, rendered
+ * into the same buffer) are not.
+ */
+struct render_marks {
+	const struct doc *doc;
+	size_t	*block_start;	/* per block: its first line, after the
+				 * blank line before it */
+	size_t	*block_end;	/* per block: just after its last line */
+	size_t	*link_start;	/* per link: its line, or SIZE_MAX when */
+	size_t	*link_end;	/* it is not shown as one */
+	/* Plain text: references numbered before each block (and, at
+	 * [nblocks], in all); where reference k's line starts (k from 0;
+	 * at [nrefs], the end of the list). */
+	size_t	*block_refs;
+	size_t	*ref_start;
+	size_t	 nrefs;
+};
+
+/* Sets marks up for doc, every offset SIZE_MAX; render_marks_free(). */
+void	render_marks_init(struct render_marks *marks, const struct doc *doc);
+void	render_marks_free(struct render_marks *marks);
+
 /* Where the page is served from; strings are borrowed for the call. */
 struct render_opts {
 	const char	*host;	/* this server's name, for gophermap items */
@@ -26,6 +52,11 @@ struct render_opts {
 				    * base, for pages served from elsewhere */
 	const char	*page;	/* render_markdown(): the page's name, which
 				 * in-page anchors lead to ("index") */
+	bool		 gopher_text; /* plain text as a Gopher text item:
+				    * CR LF line ends, a leading '.'
+				    * doubled (the closing "." is not
+				    * written) */
+	struct render_marks *marks; /* when set, filled as doc is written */
 };
 
 /* Fills opts with the defaults: localhost, port 70, base "/", width 70. */
@@ -47,6 +78,8 @@ void	render_gophermap(const struct doc *doc,
 	    const struct render_opts *opts, struct buf *out);
 void	render_text(const struct doc *doc, const struct render_opts *opts,
 	    struct buf *out);
+/* The heading of the plain text's reference list, blank line before. */
+void	render_text_references(struct buf *out, bool gopher_text);
 
 /*
  * Appends the gophermap item for a link to url shown as display: a real
@@ -80,6 +113,13 @@ void	render_gopher_links(const struct doc_block *block,
 	    const struct render_opts *opts, struct buf *out);
 
 /* Helpers shared by the renderers (render.c). */
+
+/* For the renderers: note where block b or link l starts or ends, when
+ * opts marks them (at is the output's length). */
+void	render_mark_block(const struct render_opts *opts,
+	    const struct doc_block *b, size_t at, bool end);
+void	render_mark_link(const struct render_opts *opts,
+	    const struct doc_link *l, size_t start, size_t end);
 
 /* Whether a link is shown: a footnote mark whose note is missing is not. */
 bool	render_shows_link(const struct doc_link *link);

@@ -43,11 +43,13 @@ gemtext_one_line(struct buf *out, const char *text, size_t len)
 			out->data[i] = ' ';
 }
 
+/* The line of link l (NULL for a line made alone) to url. */
 static void
-gemtext_link_line(struct buf *out, const char *url, const char *label,
-    size_t label_len, const struct doc_block *b,
-    const struct render_opts *opts)
+gemtext_link_line(struct buf *out, const struct doc_link *l,
+    const char *url, const char *label, size_t label_len,
+    const struct doc_block *b, const struct render_opts *opts)
 {
+	size_t start = out->len;
 	size_t md_len = render_md_link_len(url);
 	size_t path_len = md_len > 0 ? md_len : strcspn(url, "?#");
 	struct buf abs = BUF_INIT;
@@ -77,6 +79,7 @@ gemtext_link_line(struct buf *out, const char *url, const char *label,
 		buf_release(&shown);
 	}
 	buf_addc(out, '\n');
+	render_mark_link(opts, l, start, out->len);
 }
 
 static void
@@ -85,7 +88,7 @@ gemtext_links(const struct doc_block *b, const struct render_opts *opts,
 {
 	for (size_t i = 0; i < b->nlinks; i++)
 		if (render_shows_link(&b->links[i]))
-			gemtext_link_line(out, b->links[i].url,
+			gemtext_link_line(out, &b->links[i], b->links[i].url,
 			    b->links[i].label, strlen(b->links[i].label), b,
 			    opts);
 }
@@ -120,7 +123,7 @@ void
 render_gemtext_link(struct buf *out, const char *url, const char *label,
     const struct render_opts *opts)
 {
-	gemtext_link_line(out, url, label, strlen(label), NULL, opts);
+	gemtext_link_line(out, NULL, url, label, strlen(label), NULL, opts);
 }
 
 void
@@ -128,8 +131,8 @@ render_gemtext_links(const struct doc_block *b,
     const struct render_opts *opts, struct buf *out)
 {
 	if (doc_is_link_entry(b))
-		gemtext_link_line(out, b->links[0].url, b->text, b->len, b,
-		    opts);
+		gemtext_link_line(out, &b->links[0], b->links[0].url,
+		    b->text, b->len, b, opts);
 	else
 		gemtext_links(b, opts, out);
 }
@@ -143,8 +146,8 @@ gemtext_prose(const struct doc_block *b, const struct render_opts *opts,
 	const char *line = b->text, *nl, *end = b->text + b->len;
 
 	if (doc_is_link_entry(b)) {
-		gemtext_link_line(out, b->links[0].url, b->text, b->len, b,
-		    opts);
+		gemtext_link_line(out, &b->links[0], b->links[0].url,
+		    b->text, b->len, b, opts);
 		return;
 	}
 	if (!doc_is_only_links(b)) {
@@ -229,6 +232,7 @@ render_gemtext(const struct doc *doc, const struct render_opts *opts,
 		if (render_blank_between(prev, b))
 			buf_addc(out, '\n');
 		prev = b;
+		render_mark_block(opts, b, out->len, false);
 		switch (b->kind) {
 		case DOC_HEADING:
 			render_gemtext_heading(out, b->level, b->text, b->len);
@@ -248,5 +252,6 @@ render_gemtext(const struct doc *doc, const struct render_opts *opts,
 			gemtext_table(b, opts, out);
 			break;
 		}
+		render_mark_block(opts, b, out->len, true);
 	}
 }

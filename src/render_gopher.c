@@ -171,21 +171,24 @@ render_gopher_link(struct buf *out, const char *url, const char *display,
 	gopher_target_release(&t);
 }
 
-/* A link of block b, its label telling the item it is nested in. */
+/* Link l of block b, its label telling the item it is nested in. */
 static void
-gopher_block_link(struct buf *out, const char *url, const char *display,
-    size_t display_len, const struct doc_block *b,
+gopher_block_link(struct buf *out, const struct doc_link *l,
+    const char *display, size_t display_len, const struct doc_block *b,
     const struct render_opts *opts)
 {
 	struct buf shown = BUF_INIT;
+	size_t start = out->len;
 
-	if (b->context[0] == '\0' || display_len == 0) {
-		render_gopher_link(out, url, display, display_len, opts);
-		return;
+	if (b->context[0] == '\0' || display_len == 0)
+		render_gopher_link(out, l->url, display, display_len, opts);
+	else {
+		render_label(&shown, display, display_len, b);
+		render_gopher_link(out, l->url, buf_str(&shown), shown.len,
+		    opts);
+		buf_release(&shown);
 	}
-	render_label(&shown, display, display_len, b);
-	render_gopher_link(out, url, buf_str(&shown), shown.len, opts);
-	buf_release(&shown);
+	render_mark_link(opts, l, start, out->len);
 }
 
 /* A search item: type 7 on this server, whatever the URL's path. */
@@ -210,15 +213,13 @@ render_gopher_links(const struct doc_block *b,
 		return;
 	}
 	if (doc_is_link_entry(b)) {
-		gopher_block_link(out, b->links[0].url, b->text, b->len, b,
-		    opts);
+		gopher_block_link(out, &b->links[0], b->text, b->len, b, opts);
 		return;
 	}
 	for (size_t i = 0; i < b->nlinks; i++)
 		if (render_shows_link(&b->links[i]))
-			gopher_block_link(out, b->links[i].url,
-			    b->links[i].label, strlen(b->links[i].label), b,
-			    opts);
+			gopher_block_link(out, &b->links[i], b->links[i].label,
+			    strlen(b->links[i].label), b, opts);
 }
 
 /* Appends the URL a reader of the plain text can open for url. */
@@ -238,6 +239,15 @@ gopher_ref_url(struct buf *out, const char *url, const struct render_opts *o)
 	gopher_target_release(&t);
 }
 
+/* The end of a line of plain text: LF, or CR LF in a Gopher text item. */
+static void
+gopher_text_eol(const struct gopher_render *r, struct buf *out)
+{
+	if (r->opts->gopher_text)
+		buf_addc(out, '\r');
+	buf_addc(out, '\n');
+}
+
 static void
 gopher_line_cb(void *ctx, const char *prefix, size_t prefix_len,
     const char *text, size_t len)
@@ -245,9 +255,14 @@ gopher_line_cb(void *ctx, const char *prefix, size_t prefix_len,
 	struct gopher_render *r = ctx;
 
 	if (r->text) {
+		/* A Gopher text item ends at a line of ".": a line that
+		 * starts so is sent with the dot doubled. */
+		if (r->opts->gopher_text && (prefix_len > 0 ? *prefix :
+		    len > 0 ? *text : 0) == '.')
+			buf_addc(r->out, '.');
 		buf_add(r->out, prefix, prefix_len);
 		buf_add(r->out, text, len);
-		buf_addc(r->out, '\n');
+		gopher_text_eol(r, r->out);
 		return;
 	}
 	buf_clear(&r->line);
@@ -270,7 +285,7 @@ gopher_links(struct gopher_render *r, const struct doc_block *b)
 		return;
 	for (size_t i = 0; i < b->nlinks; i++)
 		if (render_shows_link(&b->links[i]))
-			gopher_block_link(r->out, b->links[i].url,
+			gopher_block_link(r->out, &b->links[i],
 			    b->links[i].label, strlen(b->links[i].label), b,
 			    r->opts);
 }
@@ -311,7 +326,7 @@ gopher_numbered(struct gopher_render *r, const char *s, size_t len,
 		buf_add_uint(&r->refs, r->nrefs);
 		buf_add(&r->refs, "] ", 2);
 		gopher_ref_url(&r->refs, l->url, r->opts);
-		buf_addc(&r->refs, '\n');
+		gopher_text_eol(r, &r->refs);
 	}
 	buf_add(text, s + pos, len - pos);
 }
@@ -502,6 +517,10 @@ gopher_render_doc(struct gopher_render *r, const struct doc *doc)
 		if (render_blank_between(prev, b))
 			gopher_line(r, "", 0);
 		prev = b;
+		render_mark_block(r->opts, b, r->out->len, false);
+		if (r->opts->marks != NULL && r->text &&
+		    r->opts->marks->doc == doc)
+			r->opts->marks->block_refs[i] = r->nrefs;
 		switch (b->kind) {
 		case DOC_HEADING:
 			gopher_heading(r, b);
@@ -522,7 +541,10 @@ gopher_render_doc(struct gopher_render *r, const struct doc *doc)
 			gopher_table(r, b);
 			break;
 		}
+		render_mark_block(r->opts, b, r->out->len, true);
 	}
+	if (r->opts->marks != NULL && r->text && r->opts->marks->doc == doc)
+		r->opts->marks->block_refs[doc->nblocks] = r->nrefs;
 	buf_release(&rule);
 }
 
@@ -558,6 +580,31 @@ render_gophermap(const struct doc *doc, const struct render_opts *opts,
 }
 
 void
+render_text_references(struct buf *out, bool gopher_text)
+{
+	buf_adds(out, gopher_text ? "\r\nReferences\r\n----------\r\n\r\n" :
+	    "\nReferences\n----------\n\n");
+}
+
+/* Notes where each reference line will be once the list is appended at
+ * offset at. */
+static void
+gopher_mark_refs(struct gopher_render *r, size_t at)
+{
+	struct render_marks *m = r->opts->marks;
+	size_t k = 0;
+
+	if (m == NULL || m->ref_start != NULL)
+		return;
+	m->ref_start = xreallocarray(NULL, r->nrefs + 1, sizeof(size_t));
+	m->nrefs = r->nrefs;
+	for (size_t i = 0; i < r->refs.len && k < r->nrefs; i++)
+		if (i == 0 || r->refs.data[i - 1] == '\n')
+			m->ref_start[k++] = at + i;
+	m->ref_start[r->nrefs] = at + r->refs.len;
+}
+
+void
 render_text(const struct doc *doc, const struct render_opts *opts,
     struct buf *out)
 {
@@ -566,7 +613,8 @@ render_text(const struct doc *doc, const struct render_opts *opts,
 	gopher_render_init(&r, opts, out, true);
 	gopher_render_doc(&r, doc);
 	if (r.nrefs > 0) {
-		buf_adds(out, "\nReferences\n----------\n\n");
+		render_text_references(out, opts->gopher_text);
+		gopher_mark_refs(&r, out->len);
 		buf_add(out, buf_str(&r.refs), r.refs.len);
 	}
 	gopher_render_release(&r);

@@ -3,8 +3,7 @@
 #define CAPSULED_REPLY_H
 
 #include "buf.h"
-
-struct store_entry;
+#include "store.h"
 
 /*
  * What a reply says, in no protocol's words: each protocol maps it to
@@ -32,6 +31,9 @@ struct reply {
 	enum reply_status		 status;
 	struct buf			 head;
 	const struct store_entry	*entry;
+	struct store_entry		 slot;	/* where entry points when
+						 * the answer is made of
+						 * parts of a page */
 };
 
 #endif

@@ -12,18 +12,83 @@
 /* How much a query word weighs in each field: title first. */
 static const int search_weight[SEARCH_NFIELDS] = { 8, 4, 2, 1 };
 
-struct search_index {
+/* One entry: where its lines are in the page's renderings. */
+struct search_entry {
+	uint32_t	 gmi_start, gmi_end;
+	uint32_t	 map_start, map_end;
+};
+
+/* The entries under one heading, from first to the next group's. */
+struct search_group {
+	uint32_t	 first;
+	uint32_t	 label;		/* which of the part's labels */
+};
+
+struct search_part {
 	struct search_entry	*entries;
 	size_t			 n;
+	struct search_group	*groups;	/* ngroups + 1: the last
+						 * ends the entries */
+	size_t			 ngroups;
+	char			*strings;	/* section labels */
+	size_t			 strings_len;
+	uint32_t		*labels;	/* each label once, in strings */
+	size_t			 nlabels;
+	/* The entries' folded words, sorted and each once, NUL-ended in
+	 * vocab; word w's postings are the bytes post[post_start[w]] up to
+	 * post[post_start[w + 1]]: each an entry << 2 | its best field, or
+	 * for the words of a heading, group << 2 | SEARCH_SECTION, as the
+	 * difference from the one before in 7-bit groups (most take one
+	 * byte: a third of the index as plain 32-bit numbers). */
+	char			*vocab;
+	size_t			 vocab_len;
+	uint32_t		*words;		/* offsets in vocab */
+	size_t			 nwords;
+	uint32_t		*post_start;
+	unsigned char		*post;
+	const char		*gmi;		/* the renderings */
+	const char		*map;
+	char			*own_gmi;	/* search_add_doc()'s */
+	char			*own_map;
+	size_t			 packed_bytes;	/* the block of it all */
+};
+
+struct search_index {
+	const struct search_part **parts;	/* the capsule's order */
+	size_t			*label_base;	/* each part's first label */
+	size_t			 nparts;
+	size_t			 nlabels;
 	size_t			 cap;
+	size_t			 nentries;
+	size_t			 max_part;	/* entries of the largest */
+	struct search_part	**owned;
+	size_t			 nowned;
 	size_t			 page_size;	/* entries per answer */
 	char			*gopher_host;	/* where entries' items point */
 	unsigned		 gopher_port;
 };
 
-struct search_hit {
-	const struct search_entry	*entry;
-	int				 score;
+/* A word of an entry while its part is made: in the scratch words. */
+struct search_posting {
+	uint32_t	 word;		/* offset in the scratch */
+	uint32_t	 len;
+	uint32_t	 entry_field;
+};
+
+/* What a part is made with. */
+struct search_maker {
+	const struct doc		*doc;
+	const struct render_marks	*gmi;
+	const struct render_marks	*map;
+	struct search_part		*part;
+	size_t				 cap;
+	struct buf			 strings;
+	struct buf			 scratch;	/* folded words */
+	struct search_posting		*postings;
+	size_t				 npostings;
+	size_t				 postings_cap;
+	size_t				 groups_cap;
+	struct hmap			 label_ids;	/* text -> index + 1 */
 };
 
 struct search_index *
@@ -64,9 +129,22 @@ search_page_size(const struct search_index *index)
 }
 
 const char *
-search_entry_text(const struct search_entry *e, bool gopher)
+search_result_text(const struct search_result *r, bool gopher, size_t *len)
 {
-	return gopher ? e->gophermap : e->gemtext;
+	const struct search_entry *e = &r->part->entries[r->entry];
+
+	if (gopher) {
+		*len = e->map_end - e->map_start;
+		return r->part->map + e->map_start;
+	}
+	*len = e->gmi_end - e->gmi_start;
+	return r->part->gmi + e->gmi_start;
+}
+
+const char *
+search_result_section(const struct search_result *r)
+{
+	return r->section;
 }
 
 size_t
@@ -74,13 +152,17 @@ search_page_count(const struct search_index *index,
     const struct search_answer *a, size_t first, bool gopher,
     size_t heading_cost)
 {
-	size_t used = SEARCH_ANSWER_FRAME, n = 0;
+	size_t used = SEARCH_ANSWER_FRAME, n = 0, len;
 	const char *section = NULL;
 
-	for (size_t i = first; i < a->n && n < index->page_size; i++) {
-		const char *label = search_section_label(a->results[i]);
-		size_t cost = strlen(search_entry_text(a->results[i], gopher));
+	for (size_t i = first; i < a->first + a->nresults &&
+	    n < index->page_size; i++) {
+		const struct search_result *r = &a->results[i - a->first];
+		const char *label = search_section_label(r);
+		size_t cost;
 
+		search_result_text(r, gopher, &len);
+		cost = len;
 		if (section == NULL || strcmp(section, label) != 0)
 			cost += heading_cost + strlen(label);
 		section = label;
@@ -119,10 +201,12 @@ search_write_results(struct buf *out, const struct search_answer *a,
 {
 	const char *section = NULL;
 
-	for (size_t i = first; i < first + shown && i < a->n; i++) {
-		const char *label = search_section_label(a->results[i]);
-		const char *text = search_entry_text(a->results[i], gopher);
-		size_t room;
+	for (size_t i = first; i < first + shown &&
+	    i < a->first + a->nresults; i++) {
+		const struct search_result *r = &a->results[i - a->first];
+		const char *label = search_section_label(r);
+		size_t len, room;
+		const char *text = search_result_text(r, gopher, &len);
 
 		if (section == NULL || strcmp(section, label) != 0) {
 			section = label;
@@ -130,15 +214,13 @@ search_write_results(struct buf *out, const struct search_answer *a,
 		}
 		room = SEARCH_ANSWER_MAX - SEARCH_ANSWER_FRAME > out->len ?
 		    SEARCH_ANSWER_MAX - SEARCH_ANSWER_FRAME - out->len : 0;
-		buf_add(out, text, search_fit(text, room));
+		buf_add(out, text, search_fit(text, len, room));
 	}
 }
 
 size_t
-search_fit(const char *text, size_t room)
+search_fit(const char *text, size_t len, size_t room)
 {
-	size_t len = strlen(text);
-
 	if (len <= room)
 		return len;
 	/* Cut after the last whole line that fits. */
@@ -148,20 +230,26 @@ search_fit(const char *text, size_t room)
 }
 
 void
+search_part_free(struct search_part *part)
+{
+	if (part == NULL)
+		return;
+	/* The arrays are in the part's block (search_part_pack()). */
+	free(part->own_gmi);
+	free(part->own_map);
+	free(part);
+}
+
+void
 search_free(struct search_index *index)
 {
 	if (index == NULL)
 		return;
-	for (size_t i = 0; i < index->n; i++) {
-		struct search_entry *e = &index->entries[i];
-
-		free(e->section);
-		free(e->gemtext);
-		free(e->gophermap);
-		for (int f = 0; f < SEARCH_NFIELDS; f++)
-			free(e->words[f]);
-	}
-	free(index->entries);
+	for (size_t i = 0; i < index->nowned; i++)
+		search_part_free(index->owned[i]);
+	free(index->owned);
+	free(index->parts);
+	free(index->label_base);
 	free(index->gopher_host);
 	free(index);
 }
@@ -169,7 +257,31 @@ search_free(struct search_index *index)
 size_t
 search_count(const struct search_index *index)
 {
-	return index->n;
+	return index->nentries;
+}
+
+size_t
+search_part_bytes(const struct search_part *part)
+{
+	return part->packed_bytes;
+}
+
+void
+search_add_part(struct search_index *index, const struct search_part *part)
+{
+	if (index->nparts == index->cap) {
+		index->cap = index->cap ? index->cap * 2 : 64;
+		index->parts = xreallocarray(index->parts, index->cap,
+		    sizeof(*index->parts));
+		index->label_base = xreallocarray(index->label_base,
+		    index->cap, sizeof(*index->label_base));
+	}
+	index->label_base[index->nparts] = index->nlabels;
+	index->nlabels += part->nlabels;
+	index->parts[index->nparts++] = part;
+	index->nentries += part->n;
+	if (part->n > index->max_part)
+		index->max_part = part->n;
 }
 
 void
@@ -201,15 +313,6 @@ search_fold_words(struct buf *out, const char *s, size_t len)
 		buf_addc(out, ' ');
 }
 
-static char *
-search_fold(const char *s, size_t len)
-{
-	struct buf b = BUF_INIT;
-
-	search_fold_words(&b, s, len);
-	return buf_detach(&b, NULL);
-}
-
 /* The host of an absolute URL, for matching "jepsen" in jepsen.io. */
 static void
 search_add_host(struct buf *hosts, const char *url)
@@ -225,52 +328,110 @@ search_add_host(struct buf *hosts, const char *url)
 	buf_addc(hosts, ' ');
 }
 
+/* Notes each folded word of s (len bytes) as one of entry's, in field. */
 static void
-search_add_entry(struct search_index *index, const struct doc_block *b,
-    const char *section, const struct render_opts *gemini,
-    const struct render_opts *gopher)
+search_note_words(struct search_maker *m, size_t entry, int field,
+    const char *s, size_t len)
 {
-	struct buf title = BUF_INIT, rest = BUF_INIT, hosts = BUF_INIT,
-	    out = BUF_INIT;
-	struct search_entry *e;
-	size_t pos = 0;
+	size_t from = m->scratch.len, i;
 
-	for (size_t i = 0; i < b->nlinks; i++) {
-		const struct doc_link *l = &b->links[i];
+	search_fold_words(&m->scratch, s, len);
+	/* " w1 w2 ": each word starts after a space. */
+	for (i = from; i + 1 < m->scratch.len; i++) {
+		size_t end;
+		struct search_posting *p;
 
-		buf_adds(&title, l->label);
-		buf_addc(&title, ' ');
-		search_add_host(&hosts, l->url);
-		/* The text around the links: the author in "[T](u) - A". */
-		if (l->start >= pos)
-			buf_add(&rest, b->text + pos, l->start - pos);
-		if (l->end > pos)
-			pos = l->end;
+		if (m->scratch.data[i] != ' ')
+			continue;
+		end = i + 1;
+		while (end < m->scratch.len && m->scratch.data[end] != ' ')
+			end++;
+		if (end == i + 1)
+			continue;
+		if (m->npostings == m->postings_cap) {
+			m->postings_cap = m->postings_cap ?
+			    m->postings_cap * 2 : 64;
+			m->postings = xreallocarray(m->postings,
+			    m->postings_cap, sizeof(*m->postings));
+		}
+		p = &m->postings[m->npostings++];
+		p->word = (uint32_t)(i + 1);
+		p->len = (uint32_t)(end - i - 1);
+		p->entry_field = (uint32_t)(entry << 2 | (size_t)field);
+		i = end - 1;
 	}
-	buf_add(&rest, b->text + pos, b->len - pos);
+}
+
+/* Where links [first, first + n) of the doc stand in a rendering:
+ * from the first shown one's line to the last's; false if none is. */
+static bool
+search_span(const struct render_marks *marks, size_t first, size_t n,
+    uint32_t *start, uint32_t *end)
+{
+	size_t lo = SIZE_MAX, hi = 0;
+
+	for (size_t i = first; i < first + n; i++) {
+		if (marks->link_start[i] == SIZE_MAX)
+			continue;
+		if (marks->link_start[i] < lo)
+			lo = marks->link_start[i];
+		if (marks->link_end[i] > hi)
+			hi = marks->link_end[i];
+	}
+	if (lo == SIZE_MAX || hi > UINT32_MAX)
+		return false;
+	*start = (uint32_t)lo;
+	*end = (uint32_t)hi;
+	return true;
+}
+
+/*
+ * Adds an entry: links [first, first + n) of the doc, whose text (with
+ * the author) is text, in a nested item context too.
+ */
+static void
+search_add_entry(struct search_maker *m, const struct doc_block *b,
+    size_t first, size_t n, const char *text, size_t len)
+{
+	const struct doc_link *links = m->doc->links + first;
+	struct buf rest = BUF_INIT;
+	struct search_entry e;
+	size_t pos = 0, entry = m->part->n;
+
+	if (!search_span(m->gmi, first, n, &e.gmi_start, &e.gmi_end) ||
+	    !search_span(m->map, first, n, &e.map_start, &e.map_end))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct doc_link *l = &links[i];
+		struct buf host = BUF_INIT;
+
+		search_note_words(m, entry, SEARCH_TITLE, l->label,
+		    strlen(l->label));
+		search_add_host(&host, l->url);
+		search_note_words(m, entry, SEARCH_HOST, buf_str(&host),
+		    host.len);
+		buf_release(&host);
+		/* The text around the links: the author in "[T](u) - A". */
+		if (b->kind != DOC_TABLE) {
+			if (l->start >= pos && l->start <= len)
+				buf_add(&rest, text + pos, l->start - pos);
+			if (l->end > pos && l->end <= len)
+				pos = l->end;
+		}
+	}
+	if (pos < len)
+		buf_add(&rest, text + pos, len - pos);
 	/* A nested item is found by what it belongs to, too. */
 	buf_addc(&rest, ' ');
 	buf_adds(&rest, b->context);
-	if (index->n == index->cap) {
-		index->cap = index->cap ? index->cap * 2 : 64;
-		index->entries = xreallocarray(index->entries, index->cap,
-		    sizeof(*index->entries));
-	}
-	e = &index->entries[index->n];
-	memset(e, 0, sizeof(*e));
-	e->order = index->n++;
-	e->section = xstrdup(section);
-	e->words[SEARCH_TITLE] = search_fold(buf_str(&title), title.len);
-	e->words[SEARCH_AUTHOR] = search_fold(buf_str(&rest), rest.len);
-	e->words[SEARCH_SECTION] = search_fold(section, strlen(section));
-	e->words[SEARCH_HOST] = search_fold(buf_str(&hosts), hosts.len);
-	render_gemtext_links(b, gemini, &out);
-	e->gemtext = buf_detach(&out, NULL);
-	render_gopher_links(b, gopher, &out);
-	e->gophermap = buf_detach(&out, NULL);
-	buf_release(&title);
+	search_note_words(m, entry, SEARCH_AUTHOR, buf_str(&rest), rest.len);
 	buf_release(&rest);
-	buf_release(&hosts);
+	if (m->part->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->part->entries = xreallocarray(m->part->entries, m->cap,
+		    sizeof(*m->part->entries));
+	}
+	m->part->entries[m->part->n++] = e;
 }
 
 /*
@@ -278,126 +439,497 @@ search_add_entry(struct search_index *index, const struct doc_block *b,
  * its cells' text the rest.
  */
 static void
-search_add_row(struct search_index *index, const struct doc *doc,
-    const struct doc_block *b, size_t r, const char *section,
-    const struct render_opts *gemini, const struct render_opts *gopher)
+search_add_row(struct search_maker *m, const struct doc_block *b, size_t r)
 {
 	const struct doc_cell *first = &b->cells[r * b->ncols];
 	const struct doc_cell *last = first + b->ncols - 1;
 	size_t nlinks = last->first_link + last->nlinks - first->first_link;
-	struct doc_link *links;
-	struct doc_block row;
 	struct buf text = BUF_INIT;
 
 	if (nlinks == 0)
 		return;
-	links = xreallocarray(NULL, nlinks, sizeof(*links));
-	memcpy(links, doc->links + first->first_link, nlinks * sizeof(*links));
-	/* The offsets count from each cell: here the text is all cells. */
-	for (size_t i = 0; i < nlinks; i++)
-		links[i].start = links[i].end = 0;
 	for (const struct doc_cell *c = first; c <= last; c++) {
 		buf_add(&text, c->text, c->len);
 		buf_addc(&text, ' ');
 	}
-	row = *b;
-	row.text = buf_str(&text);
-	row.len = text.len;
-	row.links = links;
-	row.nlinks = nlinks;
-	search_add_entry(index, &row, section, gemini, gopher);
+	search_add_entry(m, b, first->first_link, nlinks, buf_str(&text),
+	    text.len);
 	buf_release(&text);
-	free(links);
+}
+
+/* Writes v in 7-bit groups, low first, the high bit saying more come. */
+static size_t
+search_put_delta(unsigned char *out, uint32_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (unsigned char)v;
+	return n;
+}
+
+/* Reads what search_put_delta() wrote at *p, moving *p past it. */
+static uint32_t
+search_get_delta(const unsigned char **p)
+{
+	uint32_t v = 0;
+	unsigned shift = 0;
+
+	while (**p & 0x80) {
+		v |= (uint32_t)(**p & 0x7f) << shift;
+		shift += 7;
+		(*p)++;
+	}
+	v |= (uint32_t)**p << shift;
+	(*p)++;
+	return v;
+}
+
+static int
+search_posting_cmp(const void *a, const void *b, void *arg)
+{
+	const struct search_posting *x = a, *y = b;
+	const char *words = arg;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(words + x->word, words + y->word, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->entry_field < y->entry_field ? -1 :
+	    x->entry_field > y->entry_field;
+}
+
+/* Sorts the postings into the vocabulary: each word once, and for each
+ * word each entry once, with its best field. */
+static void
+search_make_vocab(struct search_maker *m)
+{
+	struct search_part *part = m->part;
+	struct buf vocab = BUF_INIT;
+	size_t nwords = 0, npost = 0;
+	uint32_t last[2] = { 0, 0 };	/* last entry and group kept, + 1 */
+	uint32_t prev = 0;
+
+	/* qsort_r(): parts are made on several threads at once. */
+	qsort_r(m->postings, m->npostings, sizeof(*m->postings),
+	    search_posting_cmp, m->scratch.data);
+	part->words = xreallocarray(NULL, m->npostings + 1, sizeof(uint32_t));
+	part->post_start = xreallocarray(NULL, m->npostings + 1,
+	    sizeof(uint32_t));
+	part->post = xreallocarray(NULL, m->npostings + 1, 5);
+	for (size_t i = 0; i < m->npostings; i++) {
+		const struct search_posting *p = &m->postings[i];
+		const struct search_posting *q = i > 0 ? p - 1 : NULL;
+		bool same_word = q != NULL && q->len == p->len &&
+		    memcmp(m->scratch.data + q->word, m->scratch.data + p->word,
+		    p->len) == 0;
+
+		bool group = (p->entry_field & 3) == SEARCH_SECTION;
+
+		if (!same_word) {
+			part->words[nwords] = (uint32_t)vocab.len;
+			part->post_start[nwords++] = (uint32_t)npost;
+			buf_add(&vocab, m->scratch.data + p->word, p->len);
+			buf_addc(&vocab, '\0');
+			last[0] = last[1] = 0;
+			prev = 0;
+		} else if (last[group] == (p->entry_field >> 2) + 1)
+			continue;
+		last[group] = (p->entry_field >> 2) + 1;
+		npost += search_put_delta(part->post + npost,
+		    p->entry_field - prev);
+		prev = p->entry_field;
+	}
+	part->post_start[nwords] = (uint32_t)npost;
+	part->nwords = nwords;
+	part->vocab = buf_detach(&vocab, &part->vocab_len);
+	part->words = xreallocarray(part->words, nwords + 1, sizeof(uint32_t));
+	part->post_start = xreallocarray(part->post_start, nwords + 1,
+	    sizeof(uint32_t));
+	part->post = xreallocarray(part->post, npost + 1, 1);
+}
+
+/* The number of label text (len bytes) in the part, added if new: the
+ * headings of one text are one group of results. */
+static uint32_t
+search_label(struct search_maker *m, const char *text, size_t len)
+{
+	struct search_part *part = m->part;
+	bool added;
+	void **slot = hmap_slot(&m->label_ids, text, &added);
+
+	if (!added)
+		return (uint32_t)((uintptr_t)*slot - 1);
+	part->labels = xreallocarray(part->labels, part->nlabels + 1,
+	    sizeof(*part->labels));
+	part->labels[part->nlabels] = (uint32_t)m->strings.len;
+	buf_add(&m->strings, text, len);
+	buf_addc(&m->strings, '\0');
+	*slot = (void *)(uintptr_t)(part->nlabels + 1);
+	return (uint32_t)part->nlabels++;
+}
+
+/* Starts a group of entries: those under the next heading. */
+static void
+search_new_group(struct search_maker *m, uint32_t label)
+{
+	struct search_part *part = m->part;
+
+	if (part->ngroups + 2 > m->groups_cap) {
+		m->groups_cap = m->groups_cap ? m->groups_cap * 2 : 8;
+		part->groups = xreallocarray(part->groups, m->groups_cap,
+		    sizeof(*part->groups));
+	}
+	part->groups[part->ngroups].label = label;
+	part->groups[part->ngroups++].first = (uint32_t)part->n;
+}
+
+/* Copies n bytes of *from to the block at *at, and points *from there. */
+static void
+search_pack_array(void **from, size_t n, char *block, size_t *at)
+{
+	void *to = block + *at;
+
+	if (n > 0)
+		memcpy(to, *from, n);
+	free(*from);
+	*from = to;
+	*at += (n + 7) & ~(size_t)7;
+}
+
+/*
+ * Moves the part and its arrays into one block: a query looks at every
+ * part, so what it reads of one should sit together, and a large capsule
+ * has a part for each of its pages.
+ */
+static struct search_part *
+search_part_pack(struct search_part *part)
+{
+	size_t sizes[] = {
+		part->n * sizeof(*part->entries),
+		(part->ngroups + 1) * sizeof(*part->groups),
+		part->nlabels * sizeof(*part->labels),
+		(part->nwords + 1) * sizeof(*part->words),
+		(part->nwords + 1) * sizeof(*part->post_start),
+		part->post_start[part->nwords],
+		part->vocab_len + 1,
+		part->strings_len + 1,
+	};
+	void **arrays[] = {
+		(void **)&part->entries, (void **)&part->groups,
+		(void **)&part->labels, (void **)&part->words,
+		(void **)&part->post_start, (void **)&part->post,
+		(void **)&part->vocab, (void **)&part->strings,
+	};
+	size_t total = (sizeof(*part) + 7) & ~(size_t)7, at = total;
+	struct search_part *packed;
+	char *block;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		total += (sizes[i] + 7) & ~(size_t)7;
+	block = xreallocarray(NULL, total, 1);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		search_pack_array(arrays[i], sizes[i], block, &at);
+	packed = (struct search_part *)(void *)block;
+	*packed = *part;
+	packed->packed_bytes = total;
+	free(part);
+	return packed;
 }
 
 /* Headings deeper than this share the path of their level-6 parent. */
 #define SEARCH_MAX_LEVEL	6
 
+/* A heading: the label of the entries under it, "A > B". */
+static void
+search_heading(struct search_maker *m, const char **path,
+    const struct doc_block *b)
+{
+	struct buf label = BUF_INIT;
+
+	path[b->level] = b->text;
+	for (int l = b->level + 1; l <= SEARCH_MAX_LEVEL; l++)
+		path[l] = NULL;
+	/* The title (level 1) names the page, not a section. */
+	for (int l = 2; l <= SEARCH_MAX_LEVEL; l++) {
+		if (path[l] == NULL)
+			continue;
+		if (label.len > 0)
+			buf_adds(&label, " > ");
+		buf_adds(&label, path[l]);
+	}
+	/* Its words are the group's, found for all its entries. */
+	search_new_group(m, search_label(m, buf_str(&label), label.len));
+	search_note_words(m, m->part->ngroups - 1, SEARCH_SECTION,
+	    buf_str(&label), label.len);
+	buf_release(&label);
+}
+
+struct search_part *
+search_part_build(const struct doc *doc, const struct render_marks *gmi,
+    const struct render_marks *map)
+{
+	const char *path[SEARCH_MAX_LEVEL + 1] = { NULL };
+	struct search_maker m;
+
+	memset(&m, 0, sizeof(m));
+	m.doc = doc;
+	m.gmi = gmi;
+	m.map = map;
+	m.part = xcalloc(1, sizeof(*m.part));
+	search_new_group(&m, search_label(&m, "", 0));	/* outside one */
+	for (size_t i = 0; i < doc->nblocks; i++) {
+		const struct doc_block *b = &doc->blocks[i];
+
+		if (b->kind == DOC_HEADING)
+			search_heading(&m, path, b);
+		else if ((b->kind == DOC_ITEM || b->kind == DOC_PARAGRAPH) &&
+		    b->nlinks > 0)
+			search_add_entry(&m, b, (size_t)(b->links - doc->links),
+			    b->nlinks, b->text, b->len);
+		else if (b->kind == DOC_TABLE)
+			for (size_t r = 1; r < b->nrows; r++)
+				search_add_row(&m, b, r);
+	}
+	search_make_vocab(&m);
+	m.part->groups[m.part->ngroups].first = (uint32_t)m.part->n;
+	m.part->strings = buf_detach(&m.strings, &m.part->strings_len);
+	free(m.postings);
+	buf_release(&m.scratch);
+	hmap_free(&m.label_ids, NULL);
+	return search_part_pack(m.part);
+}
+
+void
+search_part_set_text(struct search_part *part, const char *gmi,
+    const char *map)
+{
+	part->gmi = gmi;
+	part->map = map;
+}
+
 void
 search_add_doc(struct search_index *index, const struct doc *doc,
     const struct render_opts *gemini, const struct render_opts *gopher)
 {
-	const char *path[SEARCH_MAX_LEVEL + 1] = { NULL };
-	struct buf section = BUF_INIT;
+	struct render_marks gmi_marks, map_marks;
+	struct render_opts g = *gemini, o = *gopher;
+	struct buf gmi = BUF_INIT, map = BUF_INIT;
+	struct search_part *part;
 
-	for (size_t i = 0; i < doc->nblocks; i++) {
-		const struct doc_block *b = &doc->blocks[i];
+	render_marks_init(&gmi_marks, doc);
+	render_marks_init(&map_marks, doc);
+	g.marks = &gmi_marks;
+	o.marks = &map_marks;
+	render_gemtext(doc, &g, &gmi);
+	render_gophermap(doc, &o, &map);
+	part = search_part_build(doc, &gmi_marks, &map_marks);
+	part->own_gmi = buf_detach(&gmi, NULL);
+	part->own_map = buf_detach(&map, NULL);
+	search_part_set_text(part, part->own_gmi, part->own_map);
+	render_marks_free(&gmi_marks);
+	render_marks_free(&map_marks);
+	index->owned = xreallocarray(index->owned, index->nowned + 1,
+	    sizeof(*index->owned));
+	index->owned[index->nowned++] = part;
+	search_add_part(index, part);
+}
 
-		if (b->kind == DOC_HEADING) {
-			path[b->level] = b->text;
-			for (int l = b->level + 1; l <= SEARCH_MAX_LEVEL; l++)
-				path[l] = NULL;
-			/* The title (level 1) names the page, not a section. */
-			buf_clear(&section);
-			for (int l = 2; l <= SEARCH_MAX_LEVEL; l++) {
-				if (path[l] == NULL)
-					continue;
-				if (section.len > 0)
-					buf_adds(&section, " > ");
-				buf_adds(&section, path[l]);
-			}
+/* A match while the query runs: small, as there may be many. */
+struct search_hit {
+	uint32_t	 part;		/* in the index's order */
+	uint32_t	 entry;
+	uint32_t	 label;		/* in the index */
+	int32_t		 score;
+};
+
+/* The matches of a query, found in the capsule's order. */
+struct search_hits {
+	struct search_hit	*hit;
+	size_t			 n;
+	size_t			 cap;
+	int			 max_score;
+};
+
+/*
+ * The order of the hits, best score first and in the capsule's order
+ * within a score: a counting sort, as scores are small and a common word
+ * matches a fifth of a capsule.  The caller frees it.
+ */
+static uint32_t *
+search_rank(const struct search_hits *h)
+{
+	size_t *start = xcalloc((size_t)h->max_score + 2, sizeof(*start));
+	uint32_t *order = xreallocarray(NULL, h->n + 1, sizeof(*order));
+
+	for (size_t i = 0; i < h->n; i++)
+		start[h->max_score - h->hit[i].score + 1]++;
+	for (int sc = 1; sc <= h->max_score + 1; sc++)
+		start[sc] += start[sc - 1];
+	for (size_t i = 0; i < h->n; i++)
+		order[start[h->max_score - h->hit[i].score]++] = (uint32_t)i;
+	free(start);
+	return order;
+}
+
+/* The result of hit h. */
+static struct search_result
+search_result_of(const struct search_index *index, const struct search_hit *h)
+{
+	const struct search_part *part = index->parts[h->part];
+	struct search_result r;
+
+	r.part = part;
+	r.entry = h->entry;
+	r.label = h->label;
+	r.section = part->strings +
+	    part->labels[h->label - index->label_base[h->part]];
+	return r;
+}
+
+/* The first word of the part's vocabulary not below w (len bytes). */
+static size_t
+search_lower_bound(const struct search_part *part, const char *w,
+    size_t len)
+{
+	size_t lo = 0, hi = part->nwords;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *v = part->vocab + part->words[mid];
+		size_t vlen = strlen(v);
+		int c = memcmp(v, w, vlen < len ? vlen : len);
+
+		if (c < 0 || (c == 0 && vlen < len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether vocabulary word k starts with w. */
+static bool
+search_word_starts(const struct search_part *part, size_t k, const char *w,
+    size_t len)
+{
+	return k < part->nwords &&
+	    strncmp(part->vocab + part->words[k], w, len) == 0;
+}
+
+/* The query's words, " w1 w2 ", cut into (start, length) pairs. */
+struct search_words {
+	const char	*w[SEARCH_MAX_QUERY];
+	size_t		 len[SEARCH_MAX_QUERY];
+	size_t		 first[SEARCH_MAX_QUERY];	/* per part */
+	size_t		 n;
+};
+
+/* Scratch per entry of one part, reused from part to part. */
+struct search_scratch {
+	int		*score;
+	int		*best;		/* the weight of the current word */
+	uint16_t	*matched;	/* query words matched so far */
+};
+
+/* Entry e has query word i, with weight w. */
+static void
+search_score(struct search_scratch *s, size_t e, size_t i, int w)
+{
+	if (s->matched[e] == i) {
+		s->matched[e]++;
+		s->best[e] = w;
+		s->score[e] += w;
+	} else if (s->matched[e] == i + 1 && w > s->best[e]) {
+		s->score[e] += w - s->best[e];
+		s->best[e] = w;
+	}
+}
+
+/* Scores the entries that vocabulary word k of part is in, for query
+ * word i. */
+static void
+search_word_postings(const struct search_part *part, size_t k,
+    struct search_scratch *s, size_t i)
+{
+	const unsigned char *p = part->post + part->post_start[k];
+	const unsigned char *end = part->post + part->post_start[k + 1];
+	uint32_t v = 0;
+
+	while (p < end) {
+		size_t id;
+		int f;
+
+		v += search_get_delta(&p);
+		id = v >> 2;
+		f = (int)(v & 3);
+		if (f != SEARCH_SECTION) {
+			search_score(s, id, i, search_weight[f]);
 			continue;
 		}
-		if ((b->kind == DOC_ITEM || b->kind == DOC_PARAGRAPH) &&
-		    b->nlinks > 0)
-			search_add_entry(index, b, buf_str(&section), gemini,
-			    gopher);
-		if (b->kind == DOC_TABLE)
-			for (size_t r = 1; r < b->nrows; r++)
-				search_add_row(index, doc, b, r,
-				    buf_str(&section), gemini, gopher);
+		for (size_t e = part->groups[id].first;
+		    e < part->groups[id + 1].first; e++)
+			search_score(s, e, i, search_weight[f]);
 	}
-	buf_release(&section);
 }
 
-static int
-search_hit_cmp(const void *a, const void *b)
+/*
+ * Scores the entries of part against every word: an entry matches when
+ * each word is a word (or the start of one) of one of its fields, and
+ * scores the best field's weight for each.  Appends its matches.
+ */
+static void
+search_part_query(const struct search_index *index, size_t p,
+    struct search_words *q, struct search_scratch *s, struct search_hits *h)
 {
-	const struct search_hit *x = a, *y = b;
+	const struct search_part *part = index->parts[p];
 
-	if (x->score != y->score)
-		return y->score - x->score;
-	return x->entry->order < y->entry->order ? -1 :
-	    x->entry->order > y->entry->order;
-}
-
-/* The score of entry for the query words (" w1 w2 "), 0 if one misses. */
-static int
-search_score(const struct search_entry *e, const char *words)
-{
-	const char *w = words + 1, *end;
-	char needle[SEARCH_MAX_QUERY * 4 + 2];
-	int total = 0, best;
-	size_t n;
-
-	while (*w != '\0' && (end = strchr(w, ' ')) != NULL) {
-		/* " word": a word of the field that starts so. */
-		n = (size_t)(end - w);
-		needle[0] = ' ';
-		memcpy(needle + 1, w, n);
-		needle[n + 1] = '\0';
-		best = 0;
-		for (int f = 0; f < SEARCH_NFIELDS; f++)
-			if (search_weight[f] > best &&
-			    strstr(e->words[f], needle) != NULL)
-				best = search_weight[f];
-		if (best == 0)
-			return 0;
-		total += best;
-		w = end + 1;
+	for (size_t i = 0; i < q->n; i++) {
+		q->first[i] = search_lower_bound(part, q->w[i], q->len[i]);
+		if (!search_word_starts(part, q->first[i], q->w[i], q->len[i]))
+			return;
 	}
-	return total;
+	memset(s->score, 0, part->n * sizeof(*s->score));
+	memset(s->matched, 0, part->n * sizeof(*s->matched));
+	for (size_t i = 0; i < q->n; i++)
+		for (size_t k = q->first[i];
+		    search_word_starts(part, k, q->w[i], q->len[i]); k++)
+			search_word_postings(part, k, s, i);
+	for (size_t e = 0, g = 0; e < part->n; e++) {
+		struct search_hit *hit;
+
+		if (s->matched[e] != q->n)
+			continue;
+		while (g + 1 < part->ngroups && part->groups[g + 1].first <= e)
+			g++;
+		if (h->n == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 64;
+			h->hit = xreallocarray(h->hit, h->cap, sizeof(*h->hit));
+		}
+		hit = &h->hit[h->n++];
+		hit->part = (uint32_t)p;
+		hit->entry = (uint32_t)e;
+		hit->label = (uint32_t)(index->label_base[p] +
+		    part->groups[g].label);
+		hit->score = s->score[e];
+	}
 }
 
-int
-search_query(const struct search_index *index, const char *query,
-    size_t len, const struct search_entry ***results, const char **why)
+/* Finds the hits of query (len bytes); 0, or -1 with *why set. */
+static int
+search_find(const struct search_index *index, const char *query,
+    size_t len, struct search_hits *h, const char **why)
 {
-	struct search_hit *hits;
+	struct search_scratch s;
+	struct search_words *q;
 	struct buf words = BUF_INIT;
-	size_t n = 0;
 
-	*results = NULL;
+	memset(h, 0, sizeof(*h));
 	if (len > SEARCH_MAX_QUERY) {
 		*why = "query longer than 256 bytes";
 		return -1;
@@ -412,53 +944,119 @@ search_query(const struct search_index *index, const char *query,
 			return -1;
 		}
 	search_fold_words(&words, query, len);
-	hits = xcalloc(index->n + 1, sizeof(*hits));
-	for (size_t i = 0; words.len > 1 && i < index->n; i++) {
-		int score = search_score(&index->entries[i], words.data);
+	q = xcalloc(1, sizeof(*q));
+	for (size_t i = 1; i < words.len; i++) {
+		size_t end = i;
 
-		if (score > 0) {
-			hits[n].entry = &index->entries[i];
-			hits[n++].score = score;
+		while (end < words.len && words.data[end] != ' ')
+			end++;
+		if (end > i && q->n < SEARCH_MAX_QUERY) {
+			q->w[q->n] = words.data + i;
+			q->len[q->n++] = end - i;
 		}
+		i = end;
 	}
+	s.score = xcalloc(index->max_part + 1, sizeof(*s.score));
+	s.best = xcalloc(index->max_part + 1, sizeof(*s.best));
+	s.matched = xcalloc(index->max_part + 1, sizeof(*s.matched));
+	for (size_t p = 0; q->n > 0 && p < index->nparts; p++)
+		search_part_query(index, p, q, &s, h);
+	h->max_score = search_weight[0] * (int)q->n;
+	free(s.score);
+	free(s.best);
+	free(s.matched);
+	free(q);
 	buf_release(&words);
-	qsort(hits, n, sizeof(*hits), search_hit_cmp);
-	*results = xcalloc(n + 1, sizeof(**results));
-	for (size_t i = 0; i < n; i++)
-		(*results)[i] = hits[i].entry;
-	free(hits);
-	return (int)n;
+	return 0;
+}
+
+int
+search_query(const struct search_index *index, const char *query,
+    size_t len, struct search_result **results, const char **why)
+{
+	struct search_hits h;
+	uint32_t *order;
+
+	*results = NULL;
+	if (search_find(index, query, len, &h, why) == -1)
+		return -1;
+	order = search_rank(&h);
+	*results = xcalloc(h.n + 1, sizeof(**results));
+	for (size_t i = 0; i < h.n; i++)
+		(*results)[i] = search_result_of(index, &h.hit[order[i]]);
+	free(order);
+	free(h.hit);
+	return (int)h.n;
+}
+
+/*
+ * Reorders the ranked hits so that those of one label stand together,
+ * the labels in the order of their best hit; within one, best first.  A
+ * counting sort by the order of each label's first hit: linear.
+ */
+static void
+search_group_order(const struct search_index *index,
+    const struct search_hits *h, uint32_t *order)
+{
+	uint32_t *of_label = xcalloc(index->nlabels + 1, sizeof(*of_label));
+	uint32_t *group = xreallocarray(NULL, h->n + 1, sizeof(*group));
+	uint32_t *sorted = xreallocarray(NULL, h->n + 1, sizeof(*sorted));
+	size_t *start = xcalloc(h->n + 2, sizeof(*start));
+	uint32_t ngroups = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		uint32_t *g = &of_label[h->hit[order[i]].label];
+
+		if (*g == 0)
+			*g = ++ngroups;
+		group[i] = *g - 1;
+		start[group[i] + 1]++;
+	}
+	for (size_t g = 1; g <= ngroups; g++)
+		start[g] += start[g - 1];
+	for (size_t i = 0; i < h->n; i++)
+		sorted[start[group[i]]++] = order[i];
+	memcpy(order, sorted, h->n * sizeof(*order));
+	free(start);
+	free(sorted);
+	free(group);
+	free(of_label);
 }
 
 void
-search_group(const struct search_entry **results, size_t n)
+search_group(struct search_result *results, size_t n)
 {
 	/*
-	 * Each section's number is the order of its first result; a
-	 * counting sort by it keeps the order within a section.  Linear:
-	 * a common word matches thousands of entries.
+	 * Each label's group number is the order of its first result; a
+	 * counting sort by it keeps the order within a group.  Linear, and
+	 * without a look-up by text: a common word matches a fifth of a
+	 * capsule.
 	 */
-	const struct search_entry **sorted = xcalloc(n + 1, sizeof(*sorted));
+	struct search_result *sorted = xcalloc(n + 1, sizeof(*sorted));
 	size_t *group = xcalloc(n + 1, sizeof(*group));
 	size_t *start = xcalloc(n + 2, sizeof(*start));
-	struct hmap sections = HMAP_INIT;
-	size_t ngroups = 0;
-	bool added;
+	size_t nlabels = 0, ngroups = 0, *of_label;
 
+	for (size_t i = 0; i < n; i++)
+		if (results[i].label + 1 > nlabels)
+			nlabels = results[i].label + 1;
+	/* 0: no result yet, else group + 1. */
+	of_label = xcalloc(nlabels + 1, sizeof(*of_label));
 	for (size_t i = 0; i < n; i++) {
-		void **slot = hmap_slot(&sections, results[i]->section, &added);
+		size_t *g = &of_label[results[i].label];
 
-		if (added)
-			*slot = (void *)(uintptr_t)ngroups++;
-		group[i] = (size_t)(uintptr_t)*slot;
+		if (*g == 0)
+			*g = ++ngroups;
+		group[i] = *g - 1;
 		start[group[i] + 1]++;
 	}
 	for (size_t g = 1; g <= ngroups; g++)
 		start[g] += start[g - 1];
 	for (size_t i = 0; i < n; i++)
 		sorted[start[group[i]]++] = results[i];
-	memcpy(results, sorted, n * sizeof(*results));
-	hmap_free(&sections, NULL);
+	if (n > 0)
+		memcpy(results, sorted, n * sizeof(*results));
+	free(of_label);
 	free(start);
 	free(group);
 	free(sorted);
@@ -466,14 +1064,31 @@ search_group(const struct search_entry **results, size_t n)
 
 int
 search_answer(const struct search_index *index, const char *query,
-    size_t len, struct search_answer *answer, const char **why)
+    size_t len, size_t first, struct search_answer *answer,
+    const char **why)
 {
-	int n = search_query(index, query, len, &answer->results, why);
+	struct search_hits h;
+	uint32_t *order;
+	size_t n;
 
-	answer->n = n > 0 ? (size_t)n : 0;
-	if (n == -1)
+	memset(answer, 0, sizeof(*answer));
+	if (search_find(index, query, len, &h, why) == -1)
 		return -1;
-	search_group(answer->results, answer->n);
+	order = search_rank(&h);
+	search_group_order(index, &h, order);
+	/* Only the entries one answer may show become results. */
+	answer->n = h.n;
+	answer->first = first;
+	n = first < h.n ? h.n - first : 0;
+	if (n > index->page_size)
+		n = index->page_size;
+	answer->results = xcalloc(n + 1, sizeof(*answer->results));
+	for (size_t i = 0; i < n; i++)
+		answer->results[i] = search_result_of(index,
+		    &h.hit[order[first + i]]);
+	answer->nresults = n;
+	free(order);
+	free(h.hit);
 	return 0;
 }
 
@@ -481,8 +1096,7 @@ void
 search_answer_release(struct search_answer *answer)
 {
 	free(answer->results);
-	answer->results = NULL;
-	answer->n = 0;
+	memset(answer, 0, sizeof(*answer));
 }
 
 void
@@ -503,7 +1117,9 @@ search_summary(struct buf *out, size_t n, size_t first, size_t shown)
 }
 
 const char *
-search_section_label(const struct search_entry *entry)
+search_section_label(const struct search_result *r)
 {
-	return *entry->section != '\0' ? entry->section : "Other";
+	const char *section = search_result_section(r);
+
+	return *section != '\0' ? section : "Other";
 }

@@ -21,27 +21,50 @@ enum search_field {
 };
 
 /*
- * One entry: a list item or paragraph with links.  Its strings live as
- * long as the index.
+ * A page's share of the index: its entries (list items, paragraphs and
+ * table rows with links), each held as where its lines are in the page's
+ * gemtext and menu, and their words as a sorted vocabulary with postings.
+ * Built once with the page and shared, as it is, by every snapshot that
+ * serves the page.
  */
-struct search_entry {
-	char		*section;	/* "Resources > Articles", or "" */
-	char		*gemtext;	/* its link lines, absolute links */
-	char		*gophermap;	/* its menu items */
-	char		*words[SEARCH_NFIELDS]; /* " folded words " per field */
-	size_t		 order;		/* place in the capsule */
+struct search_part;
+
+/* A match: entry number entry of part. */
+struct search_result {
+	const struct search_part	*part;
+	size_t				 entry;
+	const char			*section;	/* its label, "A > B" */
+	size_t				 label;		/* which label in the
+							 * index: results with
+							 * one stand together */
 };
 
-struct search_index;
+/*
+ * Makes the part of doc, whose gemtext (absolute links) and menu were
+ * rendered with the marks gmi and map.  The part points into those
+ * renderings: search_part_set_text() says where they are once final.
+ */
+struct search_part	*search_part_build(const struct doc *doc,
+			    const struct render_marks *gmi,
+			    const struct render_marks *map);
+void			 search_part_set_text(struct search_part *part,
+			    const char *gmi, const char *map);
+/* Frees the part; search_part_free(NULL) does nothing. */
+void			 search_part_free(struct search_part *part);
+/* The bytes the part holds, for the capsule's totals. */
+size_t			 search_part_bytes(const struct search_part *part);
 
 /* A new, empty index; never NULL. */
 struct search_index	*search_new(void);
-/* Frees the index; search_free(NULL) does nothing. */
+/* Frees the index (not the parts it was given); NULL does nothing. */
 void			 search_free(struct search_index *index);
+/* Adds part, borrowed: it must outlive the index. */
+void			 search_add_part(struct search_index *index,
+			    const struct search_part *part);
 /*
- * Adds every entry of doc.  gemini renders its link lines (with
- * absolute links, as results are served from /search) and gopher its
- * menu items; both are borrowed for the call.
+ * Renders doc (gemini for its gemtext, with absolute links, as results
+ * are served from /search; gopher for its menu; both borrowed for the
+ * call) and adds its part, which the index owns.  For tests and tools.
  */
 void			 search_add_doc(struct search_index *index,
 			    const struct doc *doc,
@@ -59,7 +82,7 @@ size_t			 search_count(const struct search_index *index);
  */
 int			 search_query(const struct search_index *index,
 			    const char *query, size_t len,
-			    const struct search_entry ***results,
+			    struct search_result **results,
 			    const char **why);
 /*
  * Appends the words of s folded to lower case as " w1 w2 ... ", the form
@@ -71,8 +94,7 @@ void			 search_fold_words(struct buf *out, const char *s,
  * Reorders n results so that those of one section stand together, the
  * sections in the order of their best result; within one, best first.
  */
-void			 search_group(const struct search_entry **results,
-			    size_t n);
+void			 search_group(struct search_result *results, size_t n);
 
 /*
  * A search as both protocols answer it: the entries that match, grouped
@@ -80,8 +102,11 @@ void			 search_group(const struct search_entry **results,
  * freed by search_answer_release(); the entries live as long as the index.
  */
 struct search_answer {
-	const struct search_entry	**results;
-	size_t				  n;
+	size_t			 n;		/* entries that match */
+	size_t			 first;		/* the first one shown */
+	struct search_result	*results;	/* from first on, at most
+						 * the page size */
+	size_t			 nresults;
 };
 
 /* Entries one search answer shows at most, unless set otherwise. */
@@ -101,9 +126,11 @@ const char		*search_gopher_host(const struct search_index *index,
 void			 search_set_page_size(struct search_index *index,
 			    size_t n);
 size_t			 search_page_size(const struct search_index *index);
-/* An entry's lines in one protocol: gemtext, or menu items. */
-const char		*search_entry_text(const struct search_entry *e,
-			    bool gopher);
+/* A result's lines in one protocol, gemtext or menu items: *len bytes. */
+const char		*search_result_text(const struct search_result *r,
+			    bool gopher, size_t *len);
+/* The sections a result stands in, "Resources > Articles", or "". */
+const char		*search_result_section(const struct search_result *r);
 /*
  * How many results of a from first one answer shows: at most the page
  * size, and as many as fit in SEARCH_ANSWER_MAX with the frame and a
@@ -129,13 +156,16 @@ void			 search_write_results(struct buf *out,
 			    const struct search_answer *a, size_t first,
 			    size_t shown, bool gopher,
 			    search_heading_fn *heading);
-/* How many bytes of text an answer with room bytes left can take: all
- * of it, or its whole lines that fit. */
-size_t			 search_fit(const char *text, size_t room);
+/* How many of the len bytes of text an answer with room bytes left can
+ * take: all, or its whole lines that fit. */
+size_t			 search_fit(const char *text, size_t len, size_t room);
 
-/* search_query() then search_group(); 0, or -1 with *why set. */
+/*
+ * search_query() then search_group(), keeping the results from first on
+ * that one answer may show; 0, or -1 with *why set.
+ */
 int			 search_answer(const struct search_index *index,
-			    const char *query, size_t len,
+			    const char *query, size_t len, size_t first,
 			    struct search_answer *answer, const char **why);
 void			 search_answer_release(struct search_answer *answer);
 /*
@@ -146,6 +176,6 @@ void			 search_answer_release(struct search_answer *answer);
 void			 search_summary(struct buf *out, size_t n,
 			    size_t first, size_t shown);
 /* The heading an entry's results stand under ("Other" outside one). */
-const char		*search_section_label(const struct search_entry *entry);
+const char		*search_section_label(const struct search_result *r);
 
 #endif

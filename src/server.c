@@ -77,7 +77,7 @@ server_build_store(const struct config *cfg, const char *content,
 	struct store_params p = {
 		content, cfg->hostname, cfg->gopher_port, cfg->gemini_port,
 		cfg->lang, cfg->wrap, cfg->source_url, check_only,
-		cfg->search_results,
+		cfg->search_results, cfg->page_max,
 	};
 
 	return build_snapshot(&p, err);
@@ -532,6 +532,19 @@ server_start_workers(struct server *s)
 	server_meet_fds(s, cfg->max_connections);
 }
 
+/* "capsuled -n": what the capsule holds and what serving it will take. */
+static void
+server_print_totals(const struct store *store)
+{
+	struct store_totals t;
+
+	store_totals(store, &t);
+	printf("%zu pages (%.1f MB of Markdown), %zu files (%.1f MB); "
+	    "memory estimated %.1f MiB\n", t.pages, (double)t.md_bytes / 1e6,
+	    t.files, (double)t.file_bytes / 1e6,
+	    (double)t.held_bytes / (1024.0 * 1024.0));
+}
+
 struct server *
 server_new(const char *path, bool check_only)
 {
@@ -563,6 +576,7 @@ server_new(const char *path, bool check_only)
 	s->hub.worker_done = server_worker_done;
 	s->hub.arg = s;
 	if (check_only) {
+		server_print_totals(store);
 		buf_release(&err);
 		return s;
 	}

@@ -21,11 +21,22 @@ enum store_kind {
 	STORE_REDIRECT,		/* data is the path to redirect to */
 };
 
+/* An answer is sent as up to this many pieces of the snapshot: a section
+ * page is its heading, a slice of its page's rendering, and its foot. */
+#define STORE_PARTS	4
+
+struct store_part {
+	const char	*data;
+	size_t		 len;
+};
+
 /* One answer.  Everything in it lives as long as the snapshot. */
 struct store_entry {
 	enum store_kind	 kind;
-	const char	*data;
-	size_t		 len;
+	unsigned	 nparts;
+	struct store_part part[STORE_PARTS]; /* STORE_REDIRECT: part[0] is
+				 * the path, NUL-ended */
+	size_t		 len;	/* of all parts */
 	const char	*file;	/* STORE_FILE: the file, checked to be inside
 				 * the content folder */
 	dev_t		 dev;	/* STORE_FILE: what it was when scanned, so */
@@ -35,6 +46,7 @@ struct store_entry {
 
 struct store;
 struct search_index;
+struct page;
 
 /* Which map a key goes in: Gemini paths, Gopher selectors. */
 enum store_proto {
@@ -59,8 +71,24 @@ struct store_entry *store_add_entry(struct store *store,
  * taken already.  e must belong to this snapshot. */
 bool		 store_put(struct store *store, enum store_proto proto,
 		    const char *key, const struct store_entry *e);
-void		 store_count_page(struct store *store);
-void		 store_count_file(struct store *store);
+/* Sets e to the bytes of data (borrowed: they must live as long as the
+ * snapshot), one part. */
+void		 store_entry_set(struct store_entry *e, enum store_kind kind,
+		    const char *data, size_t len);
+/* Appends the bytes of e's parts to out (for tools and tests). */
+void		 store_entry_join(const struct store_entry *e, struct buf *out);
+/* Appends len bytes at data to e as one more part. */
+void		 store_entry_add(struct store_entry *e, const char *data,
+		    size_t len);
+/*
+ * Adds a page, taking one reference: its answers are reached through
+ * store_put() of its entries, its sections through their folder
+ * ("/rel/name/SLUG.gmi"), and it is found again by its Markdown path
+ * (store_page()).  false, adding nothing, if that path is taken.
+ */
+bool		 store_add_page(struct store *store, struct page *page);
+/* Counts a file served as it is, of bytes bytes. */
+void		 store_count_file(struct store *store, size_t bytes);
 /* The search index, to fill. */
 struct search_index *store_index(struct store *store);
 
@@ -70,12 +98,21 @@ struct store	*store_ref(struct store *store);
 /* Drops a reference; the last one frees the snapshot.  NULL is a no-op. */
 void		 store_unref(struct store *store);
 
-/* Looks up a normalised Gemini path ("/", "/a.gmi"); NULL if absent. */
+/*
+ * Looks up a normalised Gemini path ("/", "/a.gmi"); NULL if absent.  An
+ * answer made of parts of a page (a section) is set in *slot, which the
+ * result then points to; slot may be NULL when only presence matters.
+ */
 const struct store_entry *store_gemini(const struct store *store,
-		    const char *path);
-/* Looks up a Gopher selector as sent; NULL if absent. */
+		    const char *path, struct store_entry *slot);
+/* Looks up a Gopher selector as sent; NULL if absent.  As above. */
 const struct store_entry *store_gopher(const struct store *store,
-		    const char *selector);
+		    const char *selector, struct store_entry *slot);
+/* The page made from the Markdown file at path ("/a/b.md"), or NULL. */
+const struct page *store_page(const struct store *store, const char *path);
+/* The pages in the order they were added. */
+size_t		 store_npages(const struct store *store);
+const struct page *store_page_at(const struct store *store, size_t i);
 /* The search index of every page's entries, built with the snapshot. */
 const struct search_index *store_search(const struct store *store);
 /* The lang= of the snapshot's text/gemini pages. */
@@ -83,5 +120,17 @@ const char	*store_lang(const struct store *store);
 /* How many pages (Markdown files) and other files the snapshot holds. */
 size_t		 store_pages(const struct store *store);
 size_t		 store_files(const struct store *store);
+/* What a snapshot holds, for "capsuled -n". */
+struct store_totals {
+	size_t	 pages;
+	size_t	 files;
+	size_t	 md_bytes;	/* of the pages' Markdown */
+	size_t	 file_bytes;	/* of the other files */
+	size_t	 held_bytes;	/* an estimate of the snapshot's memory:
+				 * answers, pages, index, maps (the
+				 * allocator's own overhead not counted) */
+};
+void		 store_totals(const struct store *store,
+		    struct store_totals *totals);
 
 #endif

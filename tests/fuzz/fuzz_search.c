@@ -20,7 +20,7 @@ static const char list[] =
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct search_entry **r;
+	struct search_result *r;
 	const char *why;
 	int n;
 

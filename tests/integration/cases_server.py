@@ -213,7 +213,7 @@ def test_gemini_folder_redirect_and_not_found(server):
 def test_gemini_subfolder_pages(server):
     body, _ = server.gemini(b"gemini://localhost/sub/\r\n")
     assert body == GEM_HEADER + b"# Sub folder\n\nSee the page and home.\n" \
-        b"=> page.gmi the page\n=> ../index.gmi home\n", body
+        b"=> /sub/page.gmi the page\n=> /index.gmi home\n", body
     body, _ = server.gemini(b"gemini://localhost/sub/page.gmi\r\n")
     assert body.startswith(GEM_HEADER + b"# A page\n"), body
 

@@ -34,7 +34,7 @@ static void
 answer_setup(void)
 {
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
-	    70, NULL, false, 0 };
+	    70, NULL, false, 0, 0 };
 	struct buf err = BUF_INIT;
 	char path[256];
 
@@ -142,7 +142,7 @@ START_TEST(test_gemini_answer_entries_and_errors)
 	struct reply r;
 
 	answer(&gemini_proto, "gemini://capsule.example/", NULL, &r);
-	ck_assert_ptr_eq(r.entry, store_gemini(snapshot, "/"));
+	ck_assert_ptr_eq(r.entry, store_gemini(snapshot, "/", NULL));
 	answer(&gemini_proto, "gemini://capsule.example/", "other.example",
 	    &r);
 	ck_assert_int_eq(r.status, REPLY_REFUSED);
@@ -216,9 +216,9 @@ START_TEST(test_gopher_answers)
 	    gopher_cases[_i].logged);
 	if (gopher_cases[_i].head == NULL) {
 		ck_assert_uint_eq(r.head.len, 0);
-		ck_assert_ptr_eq(r.entry, store_gopher(snapshot,
-		    gopher_cases[_i].entry));
 		ck_assert_ptr_nonnull(r.entry);
+		ck_assert_ptr_eq(r.entry, store_gopher(snapshot,
+		    gopher_cases[_i].entry, NULL));
 	} else {
 		ck_assert_ptr_null(r.entry);
 		ck_assert_str_eq(buf_str(&r.head), gopher_cases[_i].head);
@@ -230,7 +230,7 @@ END_TEST
 /* Each kind of file gets its item type in the generated menu. */
 START_TEST(test_gopher_item_types)
 {
-	const struct store_entry *menu = store_gopher(snapshot, "/sub/");
+	const struct store_entry *menu = store_gopher(snapshot, "/sub/", NULL);
 	const char *lines[] = {
 		"1Parent folder\t/\tcapsule.example\t70\r\n",
 		"0notes.txt\t/sub/notes.txt\tcapsule.example\t70\r\n",
@@ -239,9 +239,9 @@ START_TEST(test_gopher_item_types)
 
 	ck_assert_ptr_nonnull(menu);
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		ck_assert_msg(memmem(menu->data, menu->len, lines[i],
+		ck_assert_msg(memmem(menu->part[0].data, menu->len, lines[i],
 		    strlen(lines[i])) != NULL, "%s not in %.*s", lines[i],
-		    (int)menu->len, menu->data);
+		    (int)menu->len, menu->part[0].data);
 }
 END_TEST
 

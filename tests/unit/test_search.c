@@ -36,14 +36,16 @@ make_index(void)
 static void
 titles(const struct search_index *index, const char *query, struct buf *out)
 {
-	const struct search_entry **r;
+	struct search_result *r;
 	const char *why;
 	int n = search_query(index, query, strlen(query), &r, &why);
+	size_t len;
 
 	ck_assert_msg(n >= 0, "%s: %s", query, why);
 	for (int i = 0; i < n; i++) {
 		/* The gemtext line "=> URL Title - Author\n": keep Title. */
-		const char *t = strchr(r[i]->gemtext + 3, ' ') + 1;
+		const char *t = strchr(search_result_text(&r[i], false, &len) +
+		    3, ' ') + 1;
 
 		buf_add(out, t, strcspn(t, "-\n") - 1);
 		buf_addc(out, '|');
@@ -97,14 +99,14 @@ END_TEST
 START_TEST(test_search_title_outranks_list_order)
 {
 	struct search_index *index = make_index();
-	const struct search_entry **r;
+	struct search_result *r;
 	const char *why;
 	/* "specifying" is in a title late in the list; "lamport" in the
 	 * author of earlier entries: the title match goes first. */
 	int n = search_query(index, "lamport specifying", 18, &r, &why);
 
 	ck_assert_int_eq(n, 1);
-	ck_assert_str_eq(r[0]->section, "Lamport's books");
+	ck_assert_str_eq(search_result_section(&r[0]), "Lamport's books");
 	free(r);
 	search_free(index);
 }
@@ -113,7 +115,7 @@ END_TEST
 START_TEST(test_search_limits)
 {
 	struct search_index *index = make_index();
-	const struct search_entry **r;
+	struct search_result *r;
 	const char *why = NULL;
 	char big[SEARCH_MAX_QUERY + 2];
 
@@ -135,15 +137,20 @@ END_TEST
 START_TEST(test_search_entries_render_like_the_page)
 {
 	struct search_index *index = make_index();
-	const struct search_entry **r;
-	const char *why;
+	struct search_result *r;
+	const char *why, *text;
+	size_t len;
 
 	ck_assert_int_eq(search_query(index, "raft", 4, &r, &why), 1);
-	ck_assert_str_eq(r[0]->gemtext,
-	    "=> https://raft.github.io/ Raft - Diego Ongaro\n");
-	ck_assert_str_eq(r[0]->gophermap, "hRaft - Diego Ongaro\t"
-	    "URL:https://raft.github.io/\tlocalhost\t70\r\n");
-	ck_assert_str_eq(r[0]->section, "Papers");
+	text = search_result_text(&r[0], false, &len);
+	ck_assert_uint_eq(len, 47);
+	ck_assert(memcmp(text,
+	    "=> https://raft.github.io/ Raft - Diego Ongaro\n", 47) == 0);
+	text = search_result_text(&r[0], true, &len);
+	ck_assert_uint_eq(len, 63);
+	ck_assert(memcmp(text, "hRaft - Diego Ongaro\t"
+	    "URL:https://raft.github.io/\tlocalhost\t70\r\n", 63) == 0);
+	ck_assert_str_eq(search_result_section(&r[0]), "Papers");
 	free(r);
 	search_free(index);
 }
@@ -151,24 +158,39 @@ END_TEST
 
 START_TEST(test_search_group_by_section)
 {
-	static const char *sections[] = { "A", "B", "A", "C", "B" };
-	struct search_entry e[5];
-	const struct search_entry *r[5];
+	static const char md[] =
+	    "## A\n\n* [one](https://x.example/1)\n\n"
+	    "## B\n\n* [two](https://x.example/2)\n\n"
+	    "## A\n\n* [three](https://x.example/3)\n\n"
+	    "## C\n\n* [four](https://x.example/4)\n\n"
+	    "## B\n\n* [five](https://x.example/5)\n";
+	struct search_index *index = search_new();
+	struct doc *doc = doc_parse(md, sizeof(md) - 1);
+	struct render_opts opts;
+	struct search_result *r;
+	const char *why;
+	struct buf got = BUF_INIT;
 
-	memset(e, 0, sizeof(e));
-	for (size_t i = 0; i < 5; i++) {
-		e[i].section = (char *)(uintptr_t)sections[i];
-		e[i].order = i;
-		r[i] = &e[i];
-	}
+	render_opts_init(&opts);
+	search_add_doc(index, doc, &opts, &opts);
+	ck_assert_int_eq(search_query(index, "x", 1, &r, &why), 5);
 	search_group(r, 5);
 	/* Sections in order of their best (first) result, and within a
 	 * section the results keep their rank. */
-	ck_assert_ptr_eq(r[0], &e[0]);
-	ck_assert_ptr_eq(r[1], &e[2]);
-	ck_assert_ptr_eq(r[2], &e[1]);
-	ck_assert_ptr_eq(r[3], &e[4]);
-	ck_assert_ptr_eq(r[4], &e[3]);
+	for (size_t i = 0; i < 5; i++) {
+		size_t len;
+		const char *t = search_result_text(&r[i], false, &len);
+
+		buf_adds(&got, search_result_section(&r[i]));
+		buf_addc(&got, ' ');
+		buf_add(&got, t + 23, strcspn(t + 23, "\n"));
+		buf_addc(&got, '|');
+	}
+	ck_assert_str_eq(buf_str(&got), "A one|A three|B two|B five|C four|");
+	buf_release(&got);
+	free(r);
+	doc_free(doc);
+	search_free(index);
 }
 END_TEST
 
@@ -212,9 +234,9 @@ START_TEST(test_search_page_words)
 	ck_assert(!search_page_path("/searches", &first));
 	ck_assert(!search_page_path("/search/", &first));
 	/* Too long: whole lines only. */
-	ck_assert_uint_eq(search_fit("ab\ncd\n", 100), 6);
-	ck_assert_uint_eq(search_fit("ab\ncd\n", 5), 3);
-	ck_assert_uint_eq(search_fit("abcdef\n", 3), 0);
+	ck_assert_uint_eq(search_fit("ab\ncd\n", 6, 100), 6);
+	ck_assert_uint_eq(search_fit("ab\ncd\n", 6, 5), 3);
+	ck_assert_uint_eq(search_fit("abcdef\n", 7, 3), 0);
 }
 END_TEST
 

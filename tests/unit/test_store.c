@@ -52,7 +52,7 @@ static struct store *
 build(struct buf *err)
 {
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
-	    70, NULL, false, 0 };
+	    70, NULL, false, 0, 0 };
 
 	return build_snapshot(&p, err);
 }
@@ -60,21 +60,29 @@ build(struct buf *err)
 static void
 assert_starts(const struct store_entry *e, const char *prefix)
 {
+	struct buf got = BUF_INIT;
+
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->kind, STORE_BYTES);
-	ck_assert_msg(e->len >= strlen(prefix) &&
-	    memcmp(e->data, prefix, strlen(prefix)) == 0, "%.*s",
-	    (int)(e->len < 80 ? e->len : 80), e->data);
+	store_entry_join(e, &got);
+	ck_assert_msg(got.len >= strlen(prefix) &&
+	    memcmp(buf_str(&got), prefix, strlen(prefix)) == 0, "%.*s",
+	    (int)(got.len < 80 ? got.len : 80), buf_str(&got));
+	buf_release(&got);
 }
 
 /* The whole answer, byte for byte. */
 static void
 assert_is(const struct store_entry *e, const char *want)
 {
+	struct buf got = BUF_INIT;
+
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->kind, STORE_BYTES);
-	ck_assert_msg(e->len == strlen(want) && memcmp(e->data, want,
-	    e->len) == 0, "got:\n%.*s", (int)e->len, e->data);
+	store_entry_join(e, &got);
+	ck_assert_msg(got.len == strlen(want) && memcmp(buf_str(&got), want,
+	    got.len) == 0, "got:\n%s", buf_str(&got));
+	buf_release(&got);
 }
 
 #define NOWHERE	"\t\terror.host\t1\r\n"
@@ -91,45 +99,45 @@ START_TEST(test_store_lookups)
 	ck_assert_msg(s != NULL, "%s", buf_str(&err));
 	ck_assert_uint_eq(store_pages(s), 2);
 	ck_assert_uint_eq(store_files(s), 1);
-	assert_is(store_gemini(s, "/"), "20 text/gemini; charset=utf-8; "
+	assert_is(store_gemini(s, "/", NULL), "20 text/gemini; charset=utf-8; "
 	    "lang=en\r\n# Home\n\n=> /search Search the reading list\n\n"
-	    "=> page.gmi Page\n\n=> gopher://capsule.example/ This capsule "
+	    "=> /page.gmi Page\n\n=> gopher://capsule.example/ This capsule "
 	    "on Gopher\n");
-	ck_assert_ptr_eq(store_gemini(s, "/"), store_gemini(s, "/index.gmi"));
-	assert_starts(store_gemini(s, "/page.gmi"), "20 text/gemini");
-	assert_is(store_gopher(s, ""), "iHome" NOWHERE "i====" NOWHERE
+	ck_assert_ptr_eq(store_gemini(s, "/", NULL), store_gemini(s, "/index.gmi", NULL));
+	assert_starts(store_gemini(s, "/page.gmi", NULL), "20 text/gemini");
+	assert_is(store_gopher(s, "", NULL), "iHome" NOWHERE "i====" NOWHERE
 	    "i" NOWHERE "7Search the reading list\t/search" HERE "i" NOWHERE
 	    "1Page\t/page" HERE "i" NOWHERE "0This page as plain text\t"
 	    "/index.txt" HERE "hThis capsule on Gemini\tURL:gemini://"
 	    "capsule.example/" HERE ".\r\n");
-	ck_assert_ptr_eq(store_gopher(s, ""), store_gopher(s, "/"));
-	ck_assert_ptr_eq(store_gopher(s, ""), store_gopher(s, "/index"));
-	assert_is(store_gopher(s, "/page.txt"), "Page\r\n====\r\n.\r\n");
-	assert_is(store_gopher(s, "/sub/notes.txt"), "notes\n");
-	assert_is(store_gemini(s, "/sub/notes.txt"),
+	ck_assert_ptr_eq(store_gopher(s, "", NULL), store_gopher(s, "/", NULL));
+	ck_assert_ptr_eq(store_gopher(s, "", NULL), store_gopher(s, "/index", NULL));
+	assert_is(store_gopher(s, "/page.txt", NULL), "Page\r\n====\r\n.\r\n");
+	assert_is(store_gopher(s, "/sub/notes.txt", NULL), "notes\n");
+	assert_is(store_gemini(s, "/sub/notes.txt", NULL),
 	    "20 text/plain; charset=utf-8\r\nnotes\n");
-	e = store_gemini(s, "/sub");
+	e = store_gemini(s, "/sub", NULL);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->kind, STORE_REDIRECT);
-	ck_assert_str_eq(e->data, "/sub/");
-	assert_is(store_gemini(s, "/sub/"), "20 text/gemini; charset="
+	ck_assert_str_eq(e->part[0].data, "/sub/");
+	assert_is(store_gemini(s, "/sub/", NULL), "20 text/gemini; charset="
 	    "utf-8; lang=en\r\n# Index of /sub/\n\n=> ../ Parent folder\n"
 	    "=> notes.txt notes.txt\n");
-	assert_is(store_gopher(s, "/sub/"), "iIndex of /sub/" NOWHERE
+	assert_is(store_gopher(s, "/sub/", NULL), "iIndex of /sub/" NOWHERE
 	    "i==============" NOWHERE "i" NOWHERE "1Parent folder\t/" HERE
 	    "0notes.txt\t/sub/notes.txt" HERE ".\r\n");
-	ck_assert_ptr_eq(store_gopher(s, "/sub"), store_gopher(s, "/sub/"));
-	assert_starts(store_gopher(s, "caps.txt"), "CAPS\n");
-	ck_assert_ptr_eq(store_gopher(s, "caps.txt"),
-	    store_gopher(s, "/caps.txt"));
-	assert_is(store_gemini(s, "/robots.txt"), "20 text/plain; "
+	ck_assert_ptr_eq(store_gopher(s, "/sub", NULL), store_gopher(s, "/sub/", NULL));
+	assert_starts(store_gopher(s, "caps.txt", NULL), "CAPS\n");
+	ck_assert_ptr_eq(store_gopher(s, "caps.txt", NULL),
+	    store_gopher(s, "/caps.txt", NULL));
+	assert_is(store_gemini(s, "/robots.txt", NULL), "20 text/plain; "
 	    "charset=utf-8\r\nUser-agent: *\nDisallow:\n");
-	ck_assert_ptr_null(store_gemini(s, "/nothing"));
-	ck_assert_ptr_null(store_gopher(s, "/page.md"));
+	ck_assert_ptr_null(store_gemini(s, "/nothing", NULL));
+	ck_assert_ptr_null(store_gopher(s, "/page.md", NULL));
 	/* A reference keeps the snapshot alive past its builder's. */
 	store_ref(s);
 	store_unref(s);
-	ck_assert_ptr_nonnull(store_gemini(s, "/"));
+	ck_assert_ptr_nonnull(store_gemini(s, "/", NULL));
 	store_unref(s);
 	store_unref(NULL);
 	buf_release(&err);
@@ -141,7 +149,7 @@ START_TEST(test_store_refuses_broken_content)
 {
 	struct buf err = BUF_INIT;
 	struct store_params p = { "/nonexistent/content", "h", 70, 1965, "en",
-	    70, NULL, false, 0 };
+	    70, NULL, false, 0, 0 };
 	char path[256];
 	int fd;
 
@@ -177,10 +185,10 @@ START_TEST(test_store_skips_links_out_and_hidden)
 	write_file(".secret.md", "# hidden\n");
 	s = build(&err);
 	ck_assert_msg(s != NULL, "%s", buf_str(&err));
-	ck_assert_ptr_null(store_gemini(s, "/out.txt"));
-	ck_assert_ptr_null(store_gopher(s, "/out.txt"));
-	ck_assert_ptr_null(store_gemini(s, "/dangling.gmi"));
-	ck_assert_ptr_null(store_gemini(s, "/.secret.gmi"));
+	ck_assert_ptr_null(store_gemini(s, "/out.txt", NULL));
+	ck_assert_ptr_null(store_gopher(s, "/out.txt", NULL));
+	ck_assert_ptr_null(store_gemini(s, "/dangling.gmi", NULL));
+	ck_assert_ptr_null(store_gemini(s, "/.secret.gmi", NULL));
 	store_unref(s);
 	buf_release(&err);
 	remove_folder();
