@@ -53,7 +53,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
 PURE_SRCS	:= buf file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
-		   render render_gemtext render_gopher log config store page build \
+		   render render_gemtext render_gopher log config store page pages build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen listener conn tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)

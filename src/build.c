@@ -22,6 +22,7 @@
 #include "mime.h"
 #include "nav.h"
 #include "page.h"
+#include "pages.h"
 #include "render.h"
 #include "search.h"
 #include "url.h"
@@ -33,16 +34,6 @@
 struct build_listing_item {
 	char	*name;
 	char	 kind;		/* 'd' folder, 'p' page, 'f' file */
-};
-
-/* A page read and parsed, waiting to be rendered. */
-struct build_page {
-	struct doc	*doc;
-	struct nav	 nav;		/* borrows the doc's strings */
-	char		*rel;		/* its folder: "" or "a/b/" */
-	char		*name;		/* its file name without ".md" */
-	char		*file;		/* its path, for messages */
-	struct page_file file_id;	/* what the file was when read */
 };
 
 struct build {
@@ -59,19 +50,17 @@ struct build {
 	 */
 	bool				 inventory_only;
 	struct hmap			 inventory;
-	/* Each page's anchors, once read: "/a/b.md" -> links_table. */
-	struct hmap			 anchors;
-	/* Pages whose links wait for the anchors of pages read later. */
-	struct build_page		*waiting;
-	size_t				 nwaiting;
+	/* The pages, made once the whole folder is scanned. */
+	struct pages_job		*jobs;
+	size_t				 njobs;
+	size_t				 jobs_cap;
 	/* Folders below the root, whose aliases come once all is built. */
 	char				**folders;
 	size_t				 nfolders;
 	/* Pages with section pages: "/rel/name/" answers the page too. */
 	char				**section_folders;
 	size_t				 nsection_folders;
-	const char			*file;	/* the page being resolved */
-	size_t				 nmissing;
+	struct pages_totals		 totals;
 };
 
 /* Makes key "/" rel name suffix ("/a/b/" "page" ".gmi"), rel being "" or
@@ -164,113 +153,62 @@ build_add_rendered(struct build *b, struct page *pg)
 	buf_release(&key);
 }
 
-/* Renders a page (its sections and search part with it) and serves it. */
-static void
-build_render_page(struct build *b, struct build_page *bp)
-{
-	struct page_where where = { bp->rel, bp->name, &bp->file_id, "", 0 };
-	struct page *pg = page_render(bp->doc, &bp->nav, &where, &b->settings);
-
-	build_add_rendered(b, pg);
-	page_unref(pg);
-}
-
-static void
-build_page_free(struct build_page *pg)
-{
-	nav_free(&pg->nav);
-	doc_free(pg->doc);
-	free(pg->rel);
-	free(pg->name);
-	free(pg->file);
-}
-
-static bool
-build_exists(void *arg, const char *path)
-{
-	struct build *b = arg;
-
-	return hmap_get(&b->inventory, path) != NULL;
-}
-
-static const struct links_table *
-build_anchors(void *arg, const char *path)
-{
-	struct build *b = arg;
-
-	return hmap_get(&b->anchors, path);
-}
-
-static void
-build_missing(void *arg, int line, const char *target)
-{
-	struct build *b = arg;
-
-	b->nmissing++;
-	if (b->params->list_missing)
-		log_warn("%s:%d: %s: not in the content folder", b->file, line,
-		    target);
-}
-
-/* Makes the page's links work where it is served; returns how many
- * wait for pages not read yet. */
-static size_t
-build_resolve(struct build *b, struct build_page *pg)
-{
-	struct links_content content = {
-		build_exists, build_anchors, build_missing, b,
-		b->params->source_url,
-	};
-	struct links_page page = { pg->rel, pg->name, &pg->nav };
-
-	b->file = pg->file;
-	return links_resolve(pg->doc, &page, &content);
-}
-
 /*
- * Reads the Markdown page rel/NAME.md (name without ".md") and renders
- * it, unless its links wait for pages read later: then it is rendered
- * once all are read.
+ * Notes the Markdown page rel/NAME.md (name without ".md"): pages are made
+ * once the folder is scanned, when every page's anchors can be known.
  */
-static int
+static void
 build_add_page(struct build *b, const char *rel, const char *name,
-    const char *path, const struct stat *st)
+    const struct stat *st)
 {
-	struct buf md = BUF_INIT, key = BUF_INIT;
-	struct links_table *table;
-	struct build_page pg;
+	struct pages_job *job;
+	struct buf file = BUF_INIT;
 
-	if (file_read(path, STORE_PAGE_MAX, &md, b->err) == -1) {
-		buf_release(&md);
+	if (b->njobs == b->jobs_cap) {
+		b->jobs_cap = b->jobs_cap ? b->jobs_cap * 2 : 64;
+		b->jobs = xreallocarray(b->jobs, b->jobs_cap,
+		    sizeof(*b->jobs));
+	}
+	job = &b->jobs[b->njobs++];
+	memset(job, 0, sizeof(*job));
+	job->rel = xstrdup(rel);
+	job->name = xstrdup(name);
+	buf_printf(&file, "%s/%s%s.md", b->params->content, rel, name);
+	job->file = buf_detach(&file, NULL);
+	job->id.dev = st->st_dev;
+	job->id.ino = st->st_ino;
+	job->id.size = st->st_size;
+	job->id.mtime = st->st_mtim;
+}
+
+/* Makes the pages (on every core, the unchanged ones taken from the
+ * previous snapshot) and serves them, in the order they were found. */
+static int
+build_make_pages(struct build *b)
+{
+	const struct store *previous = b->params->previous;
+	struct pages_ctx ctx = {
+		&b->settings, b->params->source_url, b->params->list_missing,
+		&b->inventory, NULL,
+	};
+	struct buf settings = BUF_INIT;
+
+	/* Pages are shared only with a snapshot rendered the same way. */
+	buf_printf(&settings, "%s|%s|%u|%u|%s|%zu|%zu|%s", b->root,
+	    b->settings.hostname, b->settings.gopher_port,
+	    b->settings.gemini_port, b->settings.lang, b->settings.wrap,
+	    b->settings.page_max, b->params->source_url != NULL ?
+	    b->params->source_url : "");
+	store_set_settings(b->store, settings.data);
+	if (previous != NULL && strcmp(store_settings(previous),
+	    settings.data) == 0)
+		ctx.previous = previous;
+	buf_release(&settings);
+
+	if (pages_make(b->jobs, b->njobs, &ctx, &b->totals, b->err) == -1)
 		return -1;
-	}
-	pg.doc = doc_parse(buf_str(&md), md.len);
-	buf_release(&md);
-	nav_build(pg.doc, &pg.nav);
-	pg.rel = xstrdup(rel);
-	pg.name = xstrdup(name);
-	pg.file_id.dev = st->st_dev;
-	pg.file_id.ino = st->st_ino;
-	pg.file_id.size = st->st_size;
-	pg.file_id.mtime = st->st_mtim;
-	buf_printf(&key, "%s/%s%s.md", b->params->content, rel, name);
-	pg.file = buf_detach(&key, NULL);
-	build_key(&key, rel, name, ".md");
-	table = xcalloc(1, sizeof(*table));
-	links_table_init(table, &pg.nav);
-	if (!hmap_put(&b->anchors, key.data, table)) {
-		links_table_free(table);
-		free(table);
-	}
-	buf_release(&key);
-	if (build_resolve(b, &pg) > 0) {
-		b->waiting = xreallocarray(b->waiting, b->nwaiting + 1,
-		    sizeof(*b->waiting));
-		b->waiting[b->nwaiting++] = pg;
-		return 0;
-	}
-	build_render_page(b, &pg);
-	build_page_free(&pg);
+	for (size_t i = 0; i < b->njobs; i++)
+		build_add_rendered(b, b->jobs[i].page);
 	return 0;
 }
 
@@ -451,8 +389,7 @@ build_scan_entry(struct build *b, const char *rel, const char *name,
 	} else if (S_ISREG(st.st_mode)) {
 		if (build_has_suffix(name, ".md")) {
 			buf_add(&sub, name, strlen(name) - 3);
-			rc = build_add_page(b, rel, sub.data, path.data,
-			    &st);
+			build_add_page(b, rel, sub.data, &st);
 			item->kind = 'p';
 			item->name[strlen(name) - 3] = '\0';
 		} else {
@@ -582,41 +519,32 @@ build_add_section_folder(struct build *b, const char *folder)
 	buf_release(&page);
 }
 
-/* Once every page is read: the pages that waited, the folders' aliases,
- * the generated files. */
-static void
+/* Once the folder is scanned: the pages, the folders' aliases, the
+ * generated files. */
+static int
 build_finish(struct build *b)
 {
-	for (size_t i = 0; i < b->nwaiting; i++) {
-		/* A link that still waits names a page that is not one. */
-		build_resolve(b, &b->waiting[i]);
-		build_render_page(b, &b->waiting[i]);
-	}
+	if (build_make_pages(b) == -1)
+		return -1;
 	for (size_t i = 0; i < b->nfolders; i++)
 		build_add_folder_aliases(b, b->folders[i]);
 	for (size_t i = 0; i < b->nsection_folders; i++)
 		build_add_section_folder(b, b->section_folders[i]);
 	build_add_caps(b);
 	build_add_robots(b);
-	if (b->nmissing > 0 && !b->params->list_missing)
+	if (b->totals.nmissing > 0 && !b->params->list_missing)
 		log_warn("%s: %zu relative link(s) lead to files the content "
 		    "folder lacks (capsuled -n lists them; source_url points "
-		    "them elsewhere)", b->params->content, b->nmissing);
-}
-
-static void
-build_drop_table(void *table)
-{
-	links_table_free(table);
-	free(table);
+		    "them elsewhere)", b->params->content, b->totals.nmissing);
+	return 0;
 }
 
 static void
 build_release(struct build *b)
 {
-	for (size_t i = 0; i < b->nwaiting; i++)
-		build_page_free(&b->waiting[i]);
-	free(b->waiting);
+	for (size_t i = 0; i < b->njobs; i++)
+		pages_job_free(&b->jobs[i]);
+	free(b->jobs);
 	for (size_t i = 0; i < b->nfolders; i++)
 		free(b->folders[i]);
 	free(b->folders);
@@ -624,7 +552,6 @@ build_release(struct build *b)
 		free(b->section_folders[i]);
 	free(b->section_folders);
 	hmap_free(&b->inventory, NULL);
-	hmap_free(&b->anchors, build_drop_table);
 	free(b->root);
 }
 
@@ -660,8 +587,8 @@ build_snapshot(const struct store_params *params, struct buf *err)
 	b.inventory_only = true;
 	if (build_scan(&b, "", 0) == 0) {
 		b.inventory_only = false;
-		if (build_scan(&b, "", 0) == 0)
-			build_finish(&b);
+		if (build_scan(&b, "", 0) == 0 && build_finish(&b) == 0)
+			store_set_reused(b.store, b.totals.reused);
 		else {
 			store_unref(b.store);
 			b.store = NULL;

@@ -23,6 +23,9 @@ struct store_params {
 					  * for the default */
 	size_t		 page_max;	/* gemtext over this makes a big
 					 * page; 0 for the default */
+	const struct store *previous;	/* the snapshot served now, whose
+					 * unchanged pages are taken as they
+					 * are; or NULL */
 };
 
 /*

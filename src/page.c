@@ -340,7 +340,7 @@ page_add_toc(struct page_maker *m)
 {
 	struct buf gmi = BUF_INIT, map = BUF_INIT;
 
-	render_gemtext_blank(&gmi);
+	/* The text before it ends with the blank line before a heading. */
 	page_toc(m, &gmi, &map);
 	gophermap_end(&map);
 	m->toc_gmi = page_frame(m, &gmi);
@@ -492,6 +492,8 @@ page_render(const struct doc *doc, const struct nav *nav,
 	for (size_t i = 0; i < nav->n; i++)
 		page_add_section(&m, i, &pg->sections[i]);
 	links_table_init(&pg->anchors, nav);
+	pg->anchors_hash = page_anchors_hash(nav);
+	pg->nmissing = where->nmissing;
 	big = m.gmi.len > page_max && nav->n > 0 &&
 	    pg->sections[0].gmi.end > 0;
 	if (big && !m.is_front)

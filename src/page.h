@@ -88,6 +88,9 @@ struct page {
 	size_t			 nsections;
 	struct search_part	*search;
 	struct links_table	 anchors;	/* for links from other pages */
+	unsigned long		 anchors_hash;	/* page_anchors_hash() */
+	size_t			 nmissing;	/* its links to files the
+						 * content folder lacks */
 	/* What its links were resolved against, for a reload to check:
 	 * each "?path" a file asked for and "#path" a page's anchors,
 	 * NUL-ended, with what it was ("1"/"0", or the anchors' hash). */
@@ -102,6 +105,7 @@ struct page_where {
 	const struct page_file	*file;
 	const char		*deps;	/* as page->deps, copied */
 	size_t			 deps_len;
+	size_t			 nmissing;
 };
 
 /*

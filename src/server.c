@@ -70,14 +70,16 @@ struct server {
 /* How long content changes must settle before a reload. */
 #define SERVER_WATCH_SETTLE_MS	300
 
+/* Builds the content; the pages of previous (or NULL) that did not
+ * change are shared, not made again. */
 static struct store *
 server_build_store(const struct config *cfg, const char *content,
-    bool check_only, struct buf *err)
+    bool check_only, const struct store *previous, struct buf *err)
 {
 	struct store_params p = {
 		content, cfg->hostname, cfg->gopher_port, cfg->gemini_port,
 		cfg->lang, cfg->wrap, cfg->source_url, check_only,
-		cfg->search_results, cfg->page_max,
+		cfg->search_results, cfg->page_max, previous,
 	};
 
 	return build_snapshot(&p, err);
@@ -262,7 +264,8 @@ server_reload(struct server *s, bool content_only)
 	moved = !s->chrooted && strcmp(cfg->content, old->content) != 0;
 	content = xstrndup(s->chrooted ? "/" : cfg->content,
 	    strlen(s->chrooted ? "/" : cfg->content));
-	if ((store = server_build_store(cfg, content, false, &err)) == NULL)
+	if ((store = server_build_store(cfg, content, false,
+	    s->hub.gen->store, &err)) == NULL)
 		goto fail;
 	if (cfg->gemini_port != 0) {
 		if (!content_only && server_cert_changed(s, old, cfg)) {
@@ -279,9 +282,9 @@ server_reload(struct server *s, bool content_only)
 		free(cfg->access_log);
 		cfg->access_log = xstrdup(old->access_log);
 	}
-	log_info("reload done: %zu pages, %zu files%s", store_pages(store),
-	    store_files(store), tls != s->hub.gen->tls ? ", new certificate" :
-	    "");
+	log_info("reload done: %zu pages (%zu unchanged, kept), %zu files%s",
+	    store_pages(store), store_reused(store), store_files(store),
+	    tls != s->hub.gen->tls ? ", new certificate" : "");
 	hub_set_gen(&s->hub, gen_new(cfg, store, tls));
 	free(s->content_path);
 	s->content_path = content;
@@ -532,17 +535,34 @@ server_start_workers(struct server *s)
 	server_meet_fds(s, cfg->max_connections);
 }
 
+/* Appends n bytes as a person reads them: "812 bytes", "3.4 MiB". */
+static void
+server_size(struct buf *out, size_t n)
+{
+	if (n < 1024)
+		buf_printf(out, "%zu bytes", n);
+	else if (n < 1024 * 1024)
+		buf_printf(out, "%.1f KiB", (double)n / 1024.0);
+	else
+		buf_printf(out, "%.1f MiB", (double)n / (1024.0 * 1024.0));
+}
+
 /* "capsuled -n": what the capsule holds and what serving it will take. */
 static void
 server_print_totals(const struct store *store)
 {
 	struct store_totals t;
+	struct buf line = BUF_INIT;
 
 	store_totals(store, &t);
-	printf("%zu pages (%.1f MB of Markdown), %zu files (%.1f MB); "
-	    "memory estimated %.1f MiB\n", t.pages, (double)t.md_bytes / 1e6,
-	    t.files, (double)t.file_bytes / 1e6,
-	    (double)t.held_bytes / (1024.0 * 1024.0));
+	buf_printf(&line, "%zu pages (", t.pages);
+	server_size(&line, t.md_bytes);
+	buf_printf(&line, " of Markdown), %zu files (", t.files);
+	server_size(&line, t.file_bytes);
+	buf_adds(&line, "); memory estimated ");
+	server_size(&line, t.held_bytes);
+	printf("%s\n", line.data);
+	buf_release(&line);
 }
 
 struct server *
@@ -566,7 +586,7 @@ server_new(const char *path, bool check_only)
 	if (!check_only)
 		server_open_logs(cfg);
 	if ((store = server_build_store(cfg, s->content_path,
-	    check_only, &err)) == NULL)
+	    check_only, NULL, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
 	if (cfg->gemini_port != 0 &&
 	    (tls = server_load_tls(s, cfg, &err)) == NULL)

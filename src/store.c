@@ -22,6 +22,8 @@ struct store {
 	size_t			 pages_cap;
 	size_t			 bytes;
 	size_t			 md_bytes;
+	char			*settings;
+	size_t			 reused;
 	size_t			 file_bytes;
 	void			**owned;	/* every allocation to free */
 	size_t			 nowned;
@@ -156,6 +158,7 @@ store_free(struct store *s)
 	for (size_t i = 0; i < s->nowned; i++)
 		free(s->owned[i]);
 	free(s->owned);
+	free(s->settings);
 	free(s->lang);
 	free(s);
 }
@@ -231,22 +234,35 @@ store_gopher(const struct store *s, const char *selector,
 	return e;
 }
 
-const struct page *
+struct page *
 store_page(const struct store *s, const char *path)
 {
 	return hmap_get(&s->by_md, path);
 }
 
-size_t
-store_npages(const struct store *s)
+void
+store_set_settings(struct store *s, const char *settings)
 {
-	return s->npages;
+	free(s->settings);
+	s->settings = xstrdup(settings);
 }
 
-const struct page *
-store_page_at(const struct store *s, size_t i)
+const char *
+store_settings(const struct store *s)
 {
-	return s->page_list[i];
+	return s->settings != NULL ? s->settings : "";
+}
+
+void
+store_set_reused(struct store *s, size_t n)
+{
+	s->reused = n;
+}
+
+size_t
+store_reused(const struct store *s)
+{
+	return s->reused;
 }
 
 void

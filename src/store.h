@@ -108,11 +108,16 @@ const struct store_entry *store_gemini(const struct store *store,
 /* Looks up a Gopher selector as sent; NULL if absent.  As above. */
 const struct store_entry *store_gopher(const struct store *store,
 		    const char *selector, struct store_entry *slot);
-/* The page made from the Markdown file at path ("/a/b.md"), or NULL. */
-const struct page *store_page(const struct store *store, const char *path);
-/* The pages in the order they were added. */
-size_t		 store_npages(const struct store *store);
-const struct page *store_page_at(const struct store *store, size_t i);
+/* The page made from the Markdown file at path ("/a/b.md"), or NULL; a
+ * builder may take a reference to share it. */
+struct page	*store_page(const struct store *store, const char *path);
+/* What the pages were rendered with ("host|port|..."), copied: another
+ * snapshot shares them only when it is the same. */
+void		 store_set_settings(struct store *store, const char *settings);
+const char	*store_settings(const struct store *store);
+/* How many pages the builder took from the previous snapshot. */
+void		 store_set_reused(struct store *store, size_t n);
+size_t		 store_reused(const struct store *store);
 /* The search index of every page's entries, built with the snapshot. */
 const struct search_index *store_search(const struct store *store);
 /* The lang= of the snapshot's text/gemini pages. */

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import urllib.parse
 
 import capsule
@@ -287,3 +288,60 @@ def test_gemini_search_plus_is_a_space_and_empty_asks_again(server):
     for query in (b"/search?%20", b"/search?+", b"/search?%20%20"):
         header, _ = gem(server, query)
         assert header.startswith("10 "), (query, header)
+
+
+def test_check_prints_the_totals(server):
+    done = subprocess.run([server.binary, "-n", "-f", server.config],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    md = sum(os.path.getsize(os.path.join(server.content, p))
+             for p in ("index.md", "other.md", os.path.join("sub", "page.md")))
+    m = re.search(r"^(\d+) pages \(([\d.]+) KiB of Markdown\), (\d+) files "
+                  r"\((\d+) bytes\); memory estimated ([\d.]+) KiB$",
+                  done.stdout, re.M)
+    assert m, done.stdout
+    assert m.group(1) == "3" and m.group(3) == "1", done.stdout
+    assert m.group(2) == "%.1f" % (md / 1024), (md, done.stdout)
+    assert m.group(4) == "8", done.stdout   # media/logo.png
+    # Three small pages: more than their Markdown, less than a MiB.
+    assert md / 1024 < float(m.group(5)) < 1024, done.stdout
+
+
+def reloads_since(server, before, what):
+    """The reload lines after the first before ones, once one has what."""
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        said = server.read_log().split("reload done")[before + 1:]
+        if any(s.startswith(what) for s in said):
+            return said
+        time.sleep(0.05)
+    raise AssertionError(server.read_log())
+
+
+def test_reload_remakes_only_what_changed(server):
+    # The content watch reloads on each edit.
+    before = server.read_log().count("reload done")
+    with open(os.path.join(server.content, "sub", "page.md"), "a") as f:
+        f.write("\nA line added.\n")
+    # Only the edited page is made again; the others are shared.
+    said = reloads_since(server, before, ": 3 pages (2 unchanged, kept)")
+    assert not any(s.startswith(": 3 pages (0") or
+                   s.startswith(": 3 pages (1") for s in said), said
+    _, body = gem(server, b"/sub/page.gmi")
+    assert "A line added." in body, body
+    # A heading that index.md links to changes: index.md is made again,
+    # its file unchanged, and its link follows the heading.
+    _, body = gem(server, b"/")
+    assert ("/other/gopher-servers.gmi", "the servers") in \
+        gem_links(body), gem_links(body)
+    before = server.read_log().count("reload done")
+    other = os.path.join(server.content, "other.md")
+    with open(other) as f:
+        text = f.read()
+    with open(other, "w") as f:
+        f.write(text.replace("## Gopher servers", "## Gopher daemons"))
+    reloads_since(server, before, ": 3 pages (0 unchanged, kept)")
+    _, body = gem(server, b"/")
+    assert ("/other.gmi", "the servers") in gem_links(body), gem_links(body)
+    header, _ = gem(server, b"/other/gopher-daemons.gmi")
+    assert header.startswith("20 "), header

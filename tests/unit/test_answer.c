@@ -34,7 +34,7 @@ static void
 answer_setup(void)
 {
 	struct store_params p = { folder, "capsule.example", 70, 1965, "en",
-	    70, NULL, false, 0, 0 };
+	    70, NULL, false, 0, 0, NULL };
 	struct buf err = BUF_INIT;
 	char path[256];
 
