@@ -33,6 +33,22 @@ heap_tune(void)
 		log_warn("cannot set malloc's mmap threshold");
 }
 
+/* Blocks kept by a snapshot are at most this large on the heap. */
+#define HEAP_BUILD_MMAP_THRESHOLD	(1024 * 1024)
+
+void
+heap_build_begin(void)
+{
+	if (mallopt(M_MMAP_THRESHOLD, HEAP_BUILD_MMAP_THRESHOLD) != 1)
+		log_warn("cannot set malloc's mmap threshold");
+}
+
+void
+heap_build_end(void)
+{
+	heap_tune();
+}
+
 void
 heap_trim(void)
 {

@@ -58,11 +58,11 @@ static const char *
 links_table_slug(const struct links_table *t, const char *name)
 {
 	struct buf folded = BUF_INIT;
-	const char *slug = hmap_get(&t->map, name);
+	const char *slug = links_table_find(t, name);
 
 	if (slug == NULL) {
 		nav_anchor(&folded, name);
-		slug = hmap_get(&t->map, buf_str(&folded));
+		slug = links_table_find(t, buf_str(&folded));
 		buf_release(&folded);
 	}
 	return slug;
@@ -204,20 +204,66 @@ links_resolve(struct doc *doc, const struct links_page *p,
 	return waiting;
 }
 
+/* Orders anchor indexes by name. */
+static int
+links_anchor_cmp(const void *a, const void *b, void *arg)
+{
+	const struct nav *nav = arg;
+
+	return strcmp(nav->anchors[*(const size_t *)a].name,
+	    nav->anchors[*(const size_t *)b].name);
+}
+
 void
 links_table_init(struct links_table *t, const struct nav *nav)
 {
-	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < nav->nanchors; i++) {
-		const struct nav_anchor *a = &nav->anchors[i];
+	size_t *order = xcalloc(nav->nanchors + 1, sizeof(*order));
+	struct buf block = BUF_INIT;
 
-		hmap_put(&t->map, a->name, xstrdup(a->section == NAV_NONE ?
-		    "" : nav->sections[a->section].slug));
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < nav->nanchors; i++)
+		order[i] = i;
+	qsort_r(order, nav->nanchors, sizeof(*order), links_anchor_cmp,
+	    (void *)(uintptr_t)nav);
+	t->names = xcalloc(nav->nanchors + 1, sizeof(*t->names));
+	for (size_t i = 0; i < nav->nanchors; i++) {
+		const struct nav_anchor *a = &nav->anchors[order[i]];
+
+		/* Anchors are unique in a page: each name once. */
+		t->names[t->n++] = (uint32_t)block.len;
+		buf_add(&block, a->name, strlen(a->name) + 1);
+		buf_adds(&block, a->section == NAV_NONE ? "" :
+		    nav->sections[a->section].slug);
+		buf_addc(&block, '\0');
 	}
+	t->block = buf_detach(&block, NULL);
+	free(order);
+}
+
+const char *
+links_table_find(const struct links_table *t, const char *name)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *at = t->block + t->names[mid];
+		int c = strcmp(at, name);
+
+		if (c == 0)
+			return at + strlen(at) + 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 void
 links_table_free(struct links_table *t)
 {
-	hmap_free(&t->map, free);
+	free(t->block);
+	free(t->names);
+	memset(t, 0, sizeof(*t));
 }

@@ -10,15 +10,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc.h"
 #include "hmap.h"
 #include "nav.h"
 
 /* A page's anchors, kept once its document is gone: anchor -> the
- * section slug it lands on ("" for the page itself), owned. */
+ * section slug it lands on ("" for the page itself).  Every page of a
+ * capsule keeps one, so it is one block: "name\0slug\0" pairs sorted by
+ * name, found by a binary search. */
 struct links_table {
-	struct hmap	 map;
+	char		*block;
+	uint32_t	*names;		/* offsets of the names in block */
+	size_t		 n;
 };
 
 /* What the content folder holds; NULL callbacks know nothing. */
@@ -52,5 +57,8 @@ size_t	links_resolve(struct doc *doc, const struct links_page *page,
 /* Fills table from nav; links_table_free() empties it. */
 void	links_table_init(struct links_table *table, const struct nav *nav);
 void	links_table_free(struct links_table *table);
+/* The section slug anchor name lands on ("" for the page), or NULL. */
+const char *links_table_find(const struct links_table *table,
+	    const char *name);
 
 #endif

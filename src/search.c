@@ -516,8 +516,9 @@ search_make_vocab(struct search_maker *m)
 	uint32_t prev = 0;
 
 	/* qsort_r(): parts are made on several threads at once. */
-	qsort_r(m->postings, m->npostings, sizeof(*m->postings),
-	    search_posting_cmp, m->scratch.data);
+	if (m->npostings > 0)
+		qsort_r(m->postings, m->npostings, sizeof(*m->postings),
+		    search_posting_cmp, m->scratch.data);
 	part->words = xreallocarray(NULL, m->npostings + 1, sizeof(uint32_t));
 	part->post_start = xreallocarray(NULL, m->npostings + 1,
 	    sizeof(uint32_t));
