@@ -36,17 +36,18 @@ heap_tune(void)
 /* Blocks kept by a snapshot are at most this large on the heap. */
 #define HEAP_BUILD_MMAP_THRESHOLD	(1024 * 1024)
 
+/* Best effort, and silent: heap_tune() said it once already when
+ * malloc has no such setting (a sanitizer's allocator). */
 void
 heap_build_begin(void)
 {
-	if (mallopt(M_MMAP_THRESHOLD, HEAP_BUILD_MMAP_THRESHOLD) != 1)
-		log_warn("cannot set malloc's mmap threshold");
+	(void)mallopt(M_MMAP_THRESHOLD, HEAP_BUILD_MMAP_THRESHOLD);
 }
 
 void
 heap_build_end(void)
 {
-	heap_tune();
+	(void)mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD);
 }
 
 void

@@ -592,11 +592,16 @@ server_new(const char *path, bool check_only)
 	if (!check_only)
 		server_open_logs(cfg);
 	if ((store = server_build_store(cfg, s->content_path,
-	    check_only, NULL, &err)) == NULL)
+	    check_only, NULL, &err)) == NULL) {
+		config_free(cfg);
 		log_fatal(2, "%s", err.data);
+	}
 	if (cfg->gemini_port != 0 &&
-	    (tls = server_load_tls(s, cfg, &err)) == NULL)
+	    (tls = server_load_tls(s, cfg, &err)) == NULL) {
+		config_free(cfg);
+		store_unref(store);
 		log_fatal(2, "%s", err.data);
+	}
 	hub_init(&s->hub, gen_new(cfg, store, tls));
 	s->hub.at_cap = server_pause_workers;
 	s->hub.worker_done = server_worker_done;

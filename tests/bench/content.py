@@ -158,10 +158,12 @@ def run_case(binary, name, pages, big):
         wait_serving(proc, log)
         time.sleep(0.5)
         rss = status_kib(proc.pid, "VmRSS")
+        anon = status_kib(proc.pid, "RssAnon")
         print("%-12s %9.1f MB md  build %6.2f s, cmark-gfm %6.2f s: %5.2fx"
-              "  RSS %8.1f MiB: %5.2fx md" % (
+              "  RSS %8.1f MiB: %5.2fx md (anonymous %.1f MiB: %.2fx)" % (
                   name, md_bytes / 1e6, build, gfm, build / gfm,
-                  rss / 1024, rss * 1024 / md_bytes))
+                  rss / 1024, rss * 1024 / md_bytes, anon / 1024,
+                  anon * 1024 / md_bytes))
         if pages > 0:
             page = os.path.join(content, "f000", "p00000.md")
             sel = b"/f000/p00000"
@@ -189,6 +191,31 @@ def run_case(binary, name, pages, big):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def run_seed(binary):
+    """The capsule make run serves: goal 8 MiB plus 5x its Markdown."""
+    folder = tempfile.mkdtemp(prefix="capsuled-bench-seed-")
+    content = os.path.join(ROOT, "content")
+    md_bytes = sum(os.path.getsize(f) for f in md_files(content))
+    config = write_config(folder, content, free_port(), free_port())
+    log = os.path.join(folder, "server.log")
+    proc = subprocess.Popen([binary, "-f", config],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_serving(proc, log)
+        time.sleep(0.5)
+        rss = status_kib(proc.pid, "VmRSS")
+        anon = status_kib(proc.pid, "RssAnon")
+        files = status_kib(proc.pid, "RssFile")
+        print("%-12s %9.1f KB md  RSS %.1f MiB (goal %.1f MiB): anonymous "
+              "%.1f MiB, shared libraries' pages %.1f MiB" % (
+                  "seed", md_bytes / 1e3, rss / 1024,
+                  8 + 5 * md_bytes / 2**20, anon / 1024, files / 1024))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
     binary = os.path.join(sys.argv[1], "capsuled")
     sizes = [int(n) for n in os.environ.get(
@@ -196,6 +223,7 @@ def main():
     print("bench-content: goals at 10 000 pages: RSS <= 5x the Markdown, "
           "build <= 1.5x cmark-gfm, edit served < 0.5 s with peak <= 1.2x, "
           "answers <= 64 KiB, search p99 < 20 ms")
+    run_seed(binary)
     for pages in sizes:
         run_case(binary, "%d pages" % pages, pages, 0)
     run_case(binary, "20000 entries", 0, 20000)
