@@ -119,6 +119,20 @@ def wait_serving(proc, log):
     raise RuntimeError("server did not start")
 
 
+def start_serving(binary, config, folder):
+    """Starts the server; returns once it serves and has settled."""
+    log = os.path.join(folder, "server.log")
+    proc = subprocess.Popen([binary, "-f", config],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_serving(proc, log)
+    except BaseException:
+        proc.kill()
+        raise
+    time.sleep(0.5)
+    return proc
+
+
 def measure_reload(proc, gopher_port, page_path, selector):
     """Edits one page; seconds until the edit is served, and peak RSS."""
     with open("/proc/%d/clear_refs" % proc.pid, "w") as f:
@@ -151,12 +165,8 @@ def run_case(binary, name, pages, big):
     gfm = median_seconds(["cmark-gfm", "-e", "table", "-e", "autolink",
                           "-e", "strikethrough", "-e", "tasklist", "-e",
                           "footnotes", "-t", "html"] + files)
-    log = os.path.join(folder, "server.log")
-    proc = subprocess.Popen([binary, "-f", config],
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    proc = start_serving(binary, config, folder)
     try:
-        wait_serving(proc, log)
-        time.sleep(0.5)
         rss = status_kib(proc.pid, "VmRSS")
         anon = status_kib(proc.pid, "RssAnon")
         print("%-12s %9.1f MB md  build %6.2f s, cmark-gfm %6.2f s: %5.2fx"
@@ -197,12 +207,8 @@ def run_seed(binary):
     content = os.path.join(ROOT, "content")
     md_bytes = sum(os.path.getsize(f) for f in md_files(content))
     config = write_config(folder, content, free_port(), free_port())
-    log = os.path.join(folder, "server.log")
-    proc = subprocess.Popen([binary, "-f", config],
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    proc = start_serving(binary, config, folder)
     try:
-        wait_serving(proc, log)
-        time.sleep(0.5)
         rss = status_kib(proc.pid, "VmRSS")
         anon = status_kib(proc.pid, "RssAnon")
         files = status_kib(proc.pid, "RssFile")
