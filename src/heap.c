@@ -33,23 +33,6 @@ heap_tune(void)
 		log_warn("cannot set malloc's mmap threshold");
 }
 
-/* Blocks kept by a snapshot are at most this large on the heap. */
-#define HEAP_BUILD_MMAP_THRESHOLD	(1024 * 1024)
-
-/* Best effort, and silent: heap_tune() said it once already when
- * malloc has no such setting (a sanitizer's allocator). */
-void
-heap_build_begin(void)
-{
-	(void)mallopt(M_MMAP_THRESHOLD, HEAP_BUILD_MMAP_THRESHOLD);
-}
-
-void
-heap_build_end(void)
-{
-	(void)mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD);
-}
-
 void
 heap_trim(void)
 {

@@ -6,13 +6,6 @@
 
 /* Once, before any thread starts: where large blocks come from. */
 void	heap_tune(void);
-/*
- * Around a build: the pages a snapshot keeps (some 16 KiB each) come from
- * the heap rather than each from a mapping of its own, which would round
- * every one up to whole 4 KiB pages; then large blocks are mapped again.
- */
-void	heap_build_begin(void);
-void	heap_build_end(void);
 /* From any thread: gives the free pages of every arena back. */
 void	heap_trim(void);
 /*

@@ -800,13 +800,12 @@ search_lower_bound(const struct search_part *part, const char *w,
 {
 	size_t lo = 0, hi = part->nwords;
 
+	/* A word that starts with w sorts at or after it: comparing len
+	 * bytes is enough (a shorter word ends in a NUL, below any byte). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *v = part->vocab + part->words[mid];
-		size_t vlen = strlen(v);
-		int c = memcmp(v, w, vlen < len ? vlen : len);
 
-		if (c < 0 || (c == 0 && vlen < len))
+		if (strncmp(part->vocab + part->words[mid], w, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -81,11 +81,8 @@ server_build_store(const struct config *cfg, const char *content,
 		cfg->lang, cfg->wrap, cfg->source_url, check_only,
 		cfg->search_results, cfg->page_max, previous,
 	};
-	struct store *store;
+	struct store *store = build_snapshot(&p, err);
 
-	heap_build_begin();
-	store = build_snapshot(&p, err);
-	heap_build_end();
 	/* Parsing left free space between the pages kept: give it back. */
 	heap_trim();
 	return store;
