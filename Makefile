@@ -55,14 +55,17 @@ ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 PURE_SRCS	:= buf file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
 		   render render_gemtext render_gopher log config store page pages build \
 		   gopher gemini proxy search nav limit heap frame
-SERVER_SRCS	:= main server hub worker gen listener conn tlsctx priv watch
+SERVER_SRCS	:= main server hub worker gen capsule capsules listener conn \
+		   tlsctx priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 UNIT_OBJS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
-# The one server module the unit tests take too: the TLS context needs
-# OpenSSL, not libevent, and its suite drives it through memory BIOs.
-UNIT_TLS_OBJS	:= $(BUILD)/obj/tlsctx.o
+# The server modules the unit tests take too: they need OpenSSL, not
+# libevent.  The TLS suite drives contexts through memory BIOs; the
+# capsules suite loads generations from configs.
+UNIT_TLS_OBJS	:= $(BUILD)/obj/tlsctx.o $(BUILD)/obj/capsule.o \
+		   $(BUILD)/obj/capsules.o $(BUILD)/obj/gen.o
 
 BIN		:= $(BUILD)/capsuled
 LIBPURE		:= $(BUILD)/libcapsule.a

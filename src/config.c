@@ -6,9 +6,104 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "file.h"
+#include "hmap.h"
 #include "utf8.h"
+
+static char *
+config_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+config_capsule_release(struct config_capsule *cc)
+{
+	free(cc->name);
+	for (size_t i = 0; i < cc->naliases; i++)
+		free(cc->aliases[i]);
+	free(cc->content);
+	free(cc->cert);
+	free(cc->key);
+	free(cc->lang);
+	free(cc->source_url);
+	memset(cc, 0, sizeof(*cc));
+}
+
+void
+config_capsule_copy(struct config_capsule *d, const struct config_capsule *s)
+{
+	*d = *s;
+	d->name = config_strdup(s->name);
+	for (size_t i = 0; i < s->naliases; i++)
+		d->aliases[i] = config_strdup(s->aliases[i]);
+	d->content = config_strdup(s->content);
+	d->cert = config_strdup(s->cert);
+	d->key = config_strdup(s->key);
+	d->lang = config_strdup(s->lang);
+	d->source_url = config_strdup(s->source_url);
+}
+
+/* (Re)makes capsules[0], the default capsule, from the top level. */
+static void
+config_make_default(struct config *c)
+{
+	struct config_capsule *d = &c->capsules[0];
+
+	config_capsule_release(d);
+	d->name = xstrdup(c->hostname);
+	d->content = xstrdup(c->content);
+	d->cert = xstrdup(c->cert);
+	d->key = xstrdup(c->key);
+	d->lang = xstrdup(c->lang);
+	d->source_url = config_strdup(c->source_url);
+	d->gopher_port = c->gopher_port;
+	d->wrap = c->wrap;
+	d->search_results = c->search_results;
+	d->page_max = c->page_max;
+}
+
+static bool
+config_str_equal(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+bool
+config_capsule_equal(const struct config_capsule *a,
+    const struct config_capsule *b)
+{
+	if (a->naliases != b->naliases || a->gopher_port != b->gopher_port ||
+	    a->wrap != b->wrap || a->search_results != b->search_results ||
+	    a->page_max != b->page_max || !config_str_equal(a->name, b->name) ||
+	    !config_str_equal(a->content, b->content) ||
+	    !config_str_equal(a->cert, b->cert) ||
+	    !config_str_equal(a->key, b->key) ||
+	    !config_str_equal(a->lang, b->lang) ||
+	    !config_str_equal(a->source_url, b->source_url))
+		return false;
+	for (size_t i = 0; i < a->naliases; i++)
+		if (strcmp(a->aliases[i], b->aliases[i]) != 0)
+			return false;
+	return true;
+}
+
+const struct config_capsule *
+config_find_capsule(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->ncapsules; i++) {
+		const struct config_capsule *cc = &c->capsules[i];
+
+		if (strcasecmp(cc->name, name) == 0)
+			return cc;
+		for (size_t j = 0; j < cc->naliases; j++)
+			if (strcasecmp(cc->aliases[j], name) == 0)
+				return cc;
+	}
+	return NULL;
+}
 
 struct config *
 config_defaults(void)
@@ -37,13 +132,10 @@ config_defaults(void)
 	c->exempt[c->nexempt++] = xstrndup("127.0.0.1", 9);
 	c->exempt[c->nexempt++] = xstrndup("::1", 3);
 	c->error_log = xstrndup("stderr", 6);
+	c->capsules = xcalloc(1, sizeof(*c->capsules));
+	c->ncapsules = 1;
+	config_make_default(c);
 	return c;
-}
-
-static char *
-config_strdup(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
 }
 
 struct config *
@@ -66,6 +158,9 @@ config_dup(const struct config *c)
 	d->group = config_strdup(c->group);
 	d->access_log = config_strdup(c->access_log);
 	d->error_log = config_strdup(c->error_log);
+	d->capsules = xcalloc(c->ncapsules, sizeof(*d->capsules));
+	for (size_t i = 0; i < c->ncapsules; i++)
+		config_capsule_copy(&d->capsules[i], &c->capsules[i]);
 	return d;
 }
 
@@ -97,6 +192,9 @@ config_free(struct config *c)
 	free(c->group);
 	free(c->access_log);
 	free(c->error_log);
+	for (size_t i = 0; i < c->ncapsules; i++)
+		config_capsule_release(&c->capsules[i]);
+	free(c->capsules);
 	free(c);
 }
 
@@ -169,11 +267,121 @@ config_is_web_url(const char *v)
 	return true;
 }
 
+static bool
+config_is_lang(const char *v)
+{
+	for (const char *p = v; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return false;
+	return true;
+}
+
 static void
 config_set_string(char **field, const char *v)
 {
 	free(*field);
 	*field = xstrdup(v);
+}
+
+#define CONFIG_WRAP_MIN			20
+#define CONFIG_WRAP_MAX			1000
+#define CONFIG_SEARCH_RESULTS_MAX	1000
+#define CONFIG_PAGE_MAX_MIN		1024
+#define CONFIG_PAGE_MAX_MAX		(1024UL * 1024 * 1024)
+
+/* Where a capsule's settings given as text go: the top level's or a
+ * block's. */
+struct config_texts {
+	char	**content;
+	char	**cert;
+	char	**key;
+	char	**lang;
+	char	**source_url;
+};
+
+/* Applies key when it is one of the settings in texts; returns whether it
+ * was, with *problem NULL or what is wrong with the value. */
+static bool
+config_apply_text(const struct config_texts *texts, const char *key,
+    const char *value, const char **problem)
+{
+	*problem = NULL;
+	if (strcmp(key, "content") == 0)
+		config_set_string(texts->content, value);
+	else if (strcmp(key, "cert") == 0)
+		config_set_string(texts->cert, value);
+	else if (strcmp(key, "key") == 0)
+		config_set_string(texts->key, value);
+	else if (strcmp(key, "lang") == 0) {
+		if (!config_is_lang(value))
+			*problem = "not a language tag";
+		else
+			config_set_string(texts->lang, value);
+	} else if (strcmp(key, "source_url") == 0) {
+		if (!config_is_web_url(value))
+			*problem = "not an http:// or https:// URL";
+		else
+			config_set_string(texts->source_url, value);
+	} else
+		return false;
+	return true;
+}
+
+/* What the process as a whole has once, whichever capsule is asked for:
+ * never inside a capsule block. */
+static const char *const config_process_keys[] = {
+	"listen", "gemini_port", "user", "group", "chroot", "workers",
+	"access_log", "error_log", "read_timeout", "write_timeout",
+	"max_connections", "shutdown_timeout", "max_per_address",
+	"rate_per_address", "limit_exempt", "watch", "gopher_proxy",
+	"gemini_proxy",
+};
+
+/* Applies one "key value" inside a capsule block; NULL or what is wrong.
+ * Settings it leaves out are the top level's (see config_close()). */
+static const char *
+config_apply_capsule(struct config_capsule *cc, const char *key, char *value)
+{
+	struct {
+		const char	*key;
+		unsigned	*field;
+		unsigned long	 min, max;
+	} numbers[] = {
+		{ "gopher_port", &cc->gopher_port, 1, 65535 },
+		{ "wrap", &cc->wrap, CONFIG_WRAP_MIN, CONFIG_WRAP_MAX },
+		{ "search_results", &cc->search_results, 1,
+		  CONFIG_SEARCH_RESULTS_MAX },
+		{ "page_max", &cc->page_max, CONFIG_PAGE_MAX_MIN,
+		  CONFIG_PAGE_MAX_MAX },
+	};
+	const char *problem;
+
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		if (strcmp(key, numbers[i].key) == 0)
+			return config_number(value, numbers[i].min,
+			    numbers[i].max, numbers[i].field) == -1 ?
+			    "value out of range or not a number" : NULL;
+	for (size_t i = 0; i < sizeof(config_process_keys) /
+	    sizeof(config_process_keys[0]); i++)
+		if (strcmp(key, config_process_keys[i]) == 0)
+			return "a setting of the whole process: top level only";
+	if (config_apply_text(&(struct config_texts){ &cc->content, &cc->cert,
+	    &cc->key, &cc->lang, &cc->source_url }, key, value, &problem))
+		return problem;
+	if (strcmp(key, "alias") == 0) {
+		if (!config_is_hostname(value))
+			return "not a host name";
+		if (cc->naliases == CONFIG_MAX_ALIASES)
+			return "too many aliases";
+		cc->aliases[cc->naliases++] = xstrdup(value);
+	} else if (strcmp(key, "hostname") == 0)
+		return "a capsule's name is its block's; more names are "
+		    "aliases";
+	else if (strcmp(key, "capsule") == 0)
+		return "capsule blocks do not nest";
+	else
+		return "unknown setting";
+	return NULL;
 }
 
 /* Applies one "key value"; returns NULL or what is wrong with it. */
@@ -187,9 +395,11 @@ config_apply(struct config *c, const char *key, char *value)
 	} numbers[] = {
 		{ "gopher_port", &c->gopher_port, 0, 65535 },
 		{ "gemini_port", &c->gemini_port, 0, 65535 },
-		{ "wrap", &c->wrap, 20, 1000 },
-		{ "search_results", &c->search_results, 1, 1000 },
-		{ "page_max", &c->page_max, 1024, 1024UL * 1024 * 1024 },
+		{ "wrap", &c->wrap, CONFIG_WRAP_MIN, CONFIG_WRAP_MAX },
+		{ "search_results", &c->search_results, 1,
+		  CONFIG_SEARCH_RESULTS_MAX },
+		{ "page_max", &c->page_max, CONFIG_PAGE_MAX_MIN,
+		  CONFIG_PAGE_MAX_MAX },
 		{ "read_timeout", &c->read_timeout, 1, 3600 },
 		{ "write_timeout", &c->write_timeout, 1, 3600 },
 		{ "max_connections", &c->max_connections, 1, 1000000 },
@@ -208,6 +418,7 @@ config_apply(struct config *c, const char *key, char *value)
 		{ "gemini_proxy", &c->gemini_proxy },
 	};
 	char *word, *save = NULL;
+	const char *problem = NULL;
 
 	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
 		if (strcmp(key, numbers[i].key) == 0)
@@ -259,24 +470,131 @@ config_apply(struct config *c, const char *key, char *value)
 				return "not an address";
 			c->exempt[c->nexempt++] = xstrdup(word);
 		}
-	} else if (strcmp(key, "content") == 0)
-		config_set_string(&c->content, value);
-	else if (strcmp(key, "cert") == 0)
-		config_set_string(&c->cert, value);
-	else if (strcmp(key, "key") == 0)
-		config_set_string(&c->key, value);
-	else if (strcmp(key, "lang") == 0) {
-		for (const char *p = value; *p != '\0'; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-')
-				return "not a language tag";
-		config_set_string(&c->lang, value);
-	} else if (strcmp(key, "source_url") == 0) {
-		if (!config_is_web_url(value))
-			return "not an http:// or https:// URL";
-		config_set_string(&c->source_url, value);
-	} else
+	} else if (!config_apply_text(&(struct config_texts){ &c->content,
+	    &c->cert, &c->key, &c->lang, &c->source_url }, key, value,
+	    &problem))
 		return "unknown setting";
+	return problem;
+}
+
+/* "capsule NAME {": starts a block; NULL, or what is wrong with it. */
+static const char *
+config_open_block(struct config *c, char *value, unsigned lineno,
+    size_t *open)
+{
+	struct config_capsule *cc;
+	size_t len = strlen(value);
+
+	if (len < 2 || value[len - 1] != '{' || (value[len - 2] != ' ' &&
+	    value[len - 2] != '\t'))
+		return "expected \"capsule NAME {\"";
+	value[len - 1] = '\0';
+	while (len > 1 && (value[len - 2] == ' ' || value[len - 2] == '\t'))
+		value[--len - 1] = '\0';
+	if (!config_is_hostname(value))
+		return "not a host name";
+	if (c->ncapsules == CONFIG_MAX_CAPSULES)
+		return "too many capsules";
+	c->capsules = xreallocarray(c->capsules, c->ncapsules + 1,
+	    sizeof(*c->capsules));
+	cc = &c->capsules[c->ncapsules];
+	memset(cc, 0, sizeof(*cc));
+	cc->name = xstrdup(value);
+	cc->line = lineno;
+	*open = c->ncapsules++;
 	return NULL;
+}
+
+/* Claims name for capsule number owner; -1 with the reason when another
+ * capsule (or this one) has it already. */
+static int
+config_claim_name(const struct config *c, struct hmap *names,
+    const char *name, size_t owner, const char *file, struct buf *err)
+{
+	char lower[256];
+	size_t i;
+	void **slot;
+	bool added;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[i] = '\0';
+	slot = hmap_slot(names, lower, &added);
+	if (added) {
+		*slot = (void *)(c->capsules + owner);
+		return 0;
+	}
+	buf_printf(err, "%s:%u: %s is already a name of capsule %s", file,
+	    c->capsules[owner].line, name,
+	    ((const struct config_capsule *)*slot)->name);
+	return -1;
+}
+
+/*
+ * After the last line: each block has what it must, takes the top level's
+ * settings it left out, and no two capsules share a name or a port.
+ */
+static int
+config_close(struct config *c, const char *file, struct buf *err)
+{
+	const struct config_capsule *top = &c->capsules[0];
+	struct hmap names = HMAP_INIT;
+	int rc = -1;
+
+	if (c->ncapsules > 1 && c->chroot) {
+		buf_printf(err, "%s:%u: capsule %s: chroot serves one content "
+		    "folder, and cannot be used with capsule blocks", file,
+		    c->capsules[1].line, c->capsules[1].name);
+		return -1;
+	}
+	for (size_t i = 0; i < c->ncapsules; i++) {
+		struct config_capsule *cc = &c->capsules[i];
+		const char *missing = cc->content == NULL ? "content" :
+		    cc->cert == NULL ? "cert" : cc->key == NULL ? "key" : NULL;
+
+		if (missing != NULL) {
+			buf_printf(err, "%s:%u: capsule %s: no %s", file,
+			    cc->line, cc->name, missing);
+			goto out;
+		}
+		if (cc->lang == NULL)
+			cc->lang = xstrdup(top->lang);
+		if (cc->source_url == NULL)
+			cc->source_url = config_strdup(top->source_url);
+		if (cc->wrap == 0)
+			cc->wrap = top->wrap;
+		if (cc->search_results == 0)
+			cc->search_results = top->search_results;
+		if (cc->page_max == 0)
+			cc->page_max = top->page_max;
+		if (config_claim_name(c, &names, cc->name, i, file, err) == -1)
+			goto out;
+		for (size_t j = 0; j < cc->naliases; j++)
+			if (config_claim_name(c, &names, cc->aliases[j], i,
+			    file, err) == -1)
+				goto out;
+		if (i == 0 || cc->gopher_port == 0)
+			continue;
+		if (cc->gopher_port == c->gemini_port ||
+		    cc->gopher_port == c->gopher_port) {
+			buf_printf(err, "%s:%u: capsule %s: gopher_port %u is "
+			    "the top level's", file, cc->line, cc->name,
+			    cc->gopher_port);
+			goto out;
+		}
+		for (size_t j = 1; j < i; j++)
+			if (c->capsules[j].gopher_port == cc->gopher_port) {
+				buf_printf(err, "%s:%u: capsule %s: gopher_port "
+				    "%u is capsule %s's", file, cc->line,
+				    cc->name, cc->gopher_port,
+				    c->capsules[j].name);
+				goto out;
+			}
+	}
+	rc = 0;
+out:
+	hmap_free(&names, NULL);
+	return rc;
 }
 
 struct config *
@@ -288,6 +606,7 @@ config_parse(const char *text, size_t len, const char *name,
 	const char *p = text, *end = text + len, *nl, *problem;
 	char *key, *value, *s;
 	unsigned lineno = 0;
+	size_t open = 0;	/* the capsule block being read, or 0 */
 
 	if (!utf8_is_valid(text, len) || memchr(text, '\0', len) != NULL) {
 		buf_printf(err, "%s: not a UTF-8 text file", name);
@@ -310,6 +629,15 @@ config_parse(const char *text, size_t len, const char *name,
 		if (*s == '\0')
 			continue;
 		key = s;
+		if (strcmp(key, "}") == 0) {
+			if (open == 0) {
+				buf_printf(err, "%s:%u: } without a capsule "
+				    "block", name, lineno);
+				goto fail;
+			}
+			open = 0;
+			continue;
+		}
 		s += strcspn(s, " \t");
 		if (*s == '\0') {
 			buf_printf(err, "%s:%u: %s: missing value", name,
@@ -319,12 +647,27 @@ config_parse(const char *text, size_t len, const char *name,
 		*s++ = '\0';
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if ((problem = config_apply(c, key, s)) != NULL) {
+		if (open == 0 && strcmp(key, "capsule") == 0)
+			problem = config_open_block(c, s, lineno, &open);
+		else if (open != 0)
+			problem = config_apply_capsule(&c->capsules[open], key,
+			    s);
+		else
+			problem = config_apply(c, key, s);
+		if (problem != NULL) {
 			buf_printf(err, "%s:%u: %s: %s", name, lineno, key,
 			    problem);
 			goto fail;
 		}
 	}
+	if (open != 0) {
+		buf_printf(err, "%s:%u: capsule %s: block not closed", name,
+		    c->capsules[open].line, c->capsules[open].name);
+		goto fail;
+	}
+	config_make_default(c);
+	if (config_close(c, name, err) == -1)
+		goto fail;
 	if (c->gopher_port == 0 && c->gemini_port == 0) {
 		buf_printf(err, "%s: both gopher_port and gemini_port are 0",
 		    name);

@@ -8,10 +8,37 @@
 #include "buf.h"
 
 #define CONFIG_MAX_LISTEN	16
+/* More names a capsule block may give its capsule. */
+#define CONFIG_MAX_ALIASES	16
+/* Capsule blocks in one file at most. */
+#define CONFIG_MAX_CAPSULES	4096
 /* A config file larger than this is refused. */
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 
+/*
+ * One capsule: what it serves and under which names.  A config always has
+ * at least one, the default: [0] is made from the top level (its name is
+ * hostname), the others from "capsule NAME { ... }" blocks, in order.
+ */
+struct config_capsule {
+	char		*name;		/* lower case, as are the aliases */
+	char		*aliases[CONFIG_MAX_ALIASES];
+	size_t		 naliases;
+	char		*content;
+	char		*cert;
+	char		*key;
+	char		*lang;
+	char		*source_url;	/* or NULL */
+	unsigned	 gopher_port;	/* its own listener; 0: Gemini only */
+	unsigned	 wrap;
+	unsigned	 search_results;
+	unsigned	 page_max;
+	unsigned	 line;		/* where its block starts; 0: top */
+};
+
 struct config {
+	struct config_capsule *capsules; /* [0] the default; owned */
+	size_t		 ncapsules;
 	char		*hostname;	/* written into menus, checked in URLs */
 	char		*listen[CONFIG_MAX_LISTEN]; /* addresses to bind */
 	size_t		 nlisten;
@@ -72,6 +99,16 @@ bool		 config_is_exempt(const struct config *config,
 		    const char *addr);
 /* A deep copy of config, which the caller frees; never NULL. */
 struct config	*config_dup(const struct config *config);
+/* The capsule one of whose names is name (lower case), or NULL. */
+const struct config_capsule *config_find_capsule(const struct config *config,
+		    const char *name);
+/* Deep-copies src into dst, which config_capsule_release() frees. */
+void		 config_capsule_copy(struct config_capsule *dst,
+		    const struct config_capsule *src);
+void		 config_capsule_release(struct config_capsule *cc);
+/* Whether the two describe the same capsule with the same settings. */
+bool		 config_capsule_equal(const struct config_capsule *a,
+		    const struct config_capsule *b);
 /* Frees the config; config_free(NULL) does nothing. */
 void		 config_free(struct config *config);
 

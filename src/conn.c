@@ -28,6 +28,7 @@
 #include "proto.h"
 #include "proxy.h"
 #include "reply.h"
+#include "capsule.h"
 #include "gen.h"
 #include "store.h"
 #include "tlsctx.h"
@@ -46,6 +47,7 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct worker		*worker;
 	struct gen		*gen;		/* what it is served from */
+	struct capsule		*capsule;	/* which of gen's: borrowed */
 	struct conn_spec	 spec;		/* its listener's */
 	int			 fd;		/* owned until bev takes it */
 	struct event		*wait_ev;	/* the first bytes */
@@ -75,6 +77,38 @@ static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 
+/* Where a TLS session keeps its connection, for conn_pick_capsule(). */
+static int conn_ssl_index = -1;
+
+/*
+ * The handshake's hello named a server (or none): the capsule of that
+ * name answers, the default when it names no capsule.  In the worker's
+ * thread, from OpenSSL's client hello callback.
+ */
+static SSL_CTX *
+conn_pick_capsule(SSL *ssl, const char *name, size_t len)
+{
+	struct conn *c = SSL_get_ex_data(ssl, conn_ssl_index);
+	struct capsule *picked = NULL;
+
+	if (c == NULL)
+		return NULL;
+	if (name != NULL)
+		picked = gen_find(c->gen, name, len);
+	c->capsule = picked != NULL ? picked : gen_default(c->gen);
+	return c->capsule->tls;
+}
+
+int
+conn_setup_tls(void)
+{
+	if (conn_ssl_index == -1 && (conn_ssl_index = SSL_get_ex_new_index(0,
+	    NULL, NULL, NULL, NULL)) == -1)
+		return -1;
+	tlsctx_set_picker(conn_pick_capsule);
+	return 0;
+}
+
 static void
 conn_format_addr(struct conn *c, const struct sockaddr *sa, socklen_t len)
 {
@@ -98,7 +132,10 @@ conn_start_session(struct conn *c, bool reading)
 	SSL *ssl;
 
 	if (c->spec.tls) {
-		if ((ssl = SSL_new(c->gen->tls)) == NULL) {
+		/* The default capsule's, until the hello names another. */
+		if ((ssl = SSL_new(c->capsule->tls)) == NULL ||
+		    SSL_set_ex_data(ssl, conn_ssl_index, c) != 1) {
+			SSL_free(ssl);
 			tlsctx_drain_errors(NULL);
 			conn_close(c, "cannot make a TLS session");
 			return;
@@ -282,6 +319,9 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 	c->gen = worker_gen(w);
 	c->spec = *spec;
 	c->fd = fd;
+	/* A Gopher port is one capsule's; Gemini's serves them all. */
+	c->capsule = spec->tls ? gen_default(c->gen) : gen_gopher(c->gen,
+	    spec->port);
 	c->file_fd = -1;
 	conn_format_addr(c, sa, salen);
 	/* libevent's cached clock is coarse (4 ms steps): the access log's
@@ -289,6 +329,11 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
 	TAILQ_INSERT_TAIL(worker_conns(w), c, entry);
 	worker_conn_opened(w, c);
+	if (c->capsule == NULL) {
+		/* Its capsule went away with a reload; so will the port. */
+		conn_close(c, "no capsule serves this port any more");
+		return;
+	}
 	if (!spec->proxy)
 		conn_admit(c);
 	if (!spec->tls && !spec->proxy && conn_try_at_once(c))
@@ -446,19 +491,9 @@ conn_begin_answer(struct conn *c)
 	c->answered = true;
 	if (c->deadline_ev != NULL)
 		evtimer_del(c->deadline_ev);
-	c->store = store_ref(c->gen->store);
-}
-
-/* The name the client asked for in the TLS handshake, or NULL. */
-static const char *
-conn_server_name(struct conn *c)
-{
-	SSL *ssl;
-
-	if (c->bev == NULL || (ssl = bufferevent_openssl_get_ssl(c->bev)) ==
-	    NULL)
-		return NULL;
-	return SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	c->store = store_ref(c->capsule->store);
+	atomic_fetch_add_explicit(&c->capsule->counts->requests, 1,
+	    memory_order_relaxed);
 }
 
 /* Decides the reply to a request line (len bytes, room for a NUL). */
@@ -471,9 +506,10 @@ conn_decide(struct conn *c, char *line, size_t len)
 	if (!conn_within_limits(c))
 		return;
 	ctx.store = c->store;
-	ctx.hostname = c->gen->config->hostname;
+	ctx.hostname = c->capsule->config.name;
+	ctx.aliases = c->capsule->config.aliases;
+	ctx.naliases = c->capsule->config.naliases;
 	ctx.port = c->spec.port;
-	ctx.sni = conn_server_name(c);
 	c->spec.proto->answer(&ctx, line, len, &c->reply);
 }
 
@@ -731,7 +767,8 @@ conn_close(struct conn *c, const char *why)
 		log_access(c->addr, c->spec.proto->name,
 		    c->request != NULL ? c->request : "",
 		    c->spec.proto->log_status(c->reply.status), c->bytes,
-		    conn_elapsed_us(c));
+		    conn_elapsed_us(c), c->capsule != NULL ?
+		    c->capsule->config.name : NULL);
 	if (c->file_fd != -1)
 		close(c->file_fd);
 	if (c->wait_ev != NULL)

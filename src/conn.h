@@ -30,6 +30,9 @@ struct conn_spec {
  */
 void	conn_new(struct worker *worker, int fd, const struct sockaddr *sa,
 	    socklen_t salen, const struct conn_spec *spec);
+/* Has TLS handshakes pick their capsule by the name the client sends:
+ * once, before any connection; 0, or -1 when OpenSSL could not. */
+int	conn_setup_tls(void);
 /*
  * Tears the connection down, wherever it is, and logs the request if one
  * was read.  The one place a connection ends.

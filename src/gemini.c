@@ -15,15 +15,21 @@
 #include "url.h"
 #include "utf8.h"
 
+/* Whether host is one of the capsule's names. */
 static bool
-gemini_host_matches(const char *host, const char *name)
+gemini_host_matches(const char *host, const struct gemini_server *server)
 {
-	return name != NULL && strcasecmp(host, name) == 0;
+	if (strcasecmp(host, server->hostname) == 0)
+		return true;
+	for (size_t i = 0; i < server->naliases; i++)
+		if (strcasecmp(host, server->aliases[i]) == 0)
+			return true;
+	return false;
 }
 
 enum gemini_status
 gemini_parse(char *line, size_t len, const struct gemini_server *server,
-    const char *sni, struct gemini_request *req, const char **why)
+    struct gemini_request *req, const char **why)
 {
 	const char *err;
 	struct url u;
@@ -67,8 +73,9 @@ gemini_parse(char *line, size_t len, const struct gemini_server *server,
 		*why = "fragment in URL";
 		return GEMINI_BAD_REQUEST;
 	}
-	if (!gemini_host_matches(u.host, server->hostname) ||
-	    (sni != NULL && !gemini_host_matches(u.host, sni))) {
+	/* Another capsule's name is refused too: the certificate the
+	 * client checked was this one's. */
+	if (!gemini_host_matches(u.host, server)) {
 		*why = "another host";
 		return GEMINI_PROXY_REFUSED;
 	}
@@ -247,10 +254,11 @@ static void
 gemini_answer(const struct proto_ctx *ctx, char *line, size_t len,
     struct reply *reply)
 {
-	struct gemini_server server = { ctx->hostname, ctx->port };
+	struct gemini_server server = { ctx->hostname, ctx->aliases,
+	    ctx->naliases, ctx->port };
 	struct gemini_request req;
 	const char *why;
-	enum gemini_status st = gemini_parse(line, len, &server, ctx->sni,
+	enum gemini_status st = gemini_parse(line, len, &server,
 	    &req, &why);
 
 	if (st == GEMINI_SUCCESS)

@@ -13,8 +13,11 @@
 struct store;
 
 /* What the server is; strings are borrowed. */
+/* The capsule the TLS handshake picked: a request names one of these. */
 struct gemini_server {
 	const char	*hostname;
+	char *const	*aliases;
+	size_t		 naliases;
 	unsigned	 port;
 };
 
@@ -26,13 +29,14 @@ struct gemini_request {
 
 /*
  * Checks and splits a request line (len bytes, without its CR LF) in
- * place; line[len] must be writable, for the NUL put there.  sni is the
- * name the client sent in the TLS handshake, or NULL.
+ * place; line[len] must be writable, for the NUL put there.  server is
+ * the capsule the handshake picked (by the name the client sent in it).
  * Returns GEMINI_SUCCESS, or the status to answer (59 malformed, 53 for
- * another scheme, host or port) with *why set to the reason.
+ * another scheme, port, or a host that is not one of server's names)
+ * with *why set to the reason.
  */
 enum gemini_status gemini_parse(char *line, size_t len,
-		    const struct gemini_server *server, const char *sni,
+		    const struct gemini_server *server,
 		    struct gemini_request *req, const char **why);
 /*
  * Answers a valid request from the snapshot: reply gets the entry to

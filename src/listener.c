@@ -199,25 +199,87 @@ listener_open(struct worker *worker, enum listener_proto proto, bool proxy,
 	    err);
 }
 
-_Static_assert(LISTENER_MAX_SPECS >= 2 * CONFIG_MAX_LISTEN,
-    "every address with both protocols");
-
 size_t
-listener_specs(const struct config *cfg, struct listen_spec *out)
+listener_specs(const struct config *cfg, struct listen_spec **out)
 {
 	size_t naddrs = cfg->nlisten > 0 ? cfg->nlisten : 1, n = 0;
+	struct listen_spec *specs = xcalloc(naddrs * (cfg->ncapsules + 1),
+	    sizeof(*specs));
 
 	for (size_t i = 0; i < naddrs; i++) {
 		const char *addr = cfg->nlisten > 0 ? cfg->listen[i] : "*";
 
-		if (cfg->gopher_port != 0)
-			out[n++] = (struct listen_spec){ LISTENER_GOPHER,
-			    cfg->gopher_proxy, addr, cfg->gopher_port };
 		if (cfg->gemini_port != 0)
-			out[n++] = (struct listen_spec){ LISTENER_GEMINI,
-			    cfg->gemini_proxy, addr, cfg->gemini_port };
+			specs[n++] = (struct listen_spec){ LISTENER_GEMINI,
+			    cfg->gemini_proxy, addr, cfg->gemini_port,
+			    cfg->capsules[0].name, NULL };
+		/* [0] is the top level, with the top level's port. */
+		for (size_t j = 0; j < cfg->ncapsules; j++)
+			if (cfg->capsules[j].gopher_port != 0)
+				specs[n++] = (struct listen_spec){
+				    LISTENER_GOPHER, cfg->gopher_proxy, addr,
+				    cfg->capsules[j].gopher_port,
+				    cfg->capsules[j].name, NULL };
 	}
+	*out = specs;
 	return n;
+}
+
+struct listen_spec
+listener_spec_copy(const struct listen_spec *src)
+{
+	struct listen_spec d = *src;
+	const char *capsule = src->capsule != NULL ? src->capsule : "";
+	size_t alen = strlen(src->addr) + 1, clen = strlen(capsule) + 1;
+
+	d.owned = xcalloc(1, alen + clen);
+	memcpy(d.owned, src->addr, alen);
+	memcpy(d.owned + alen, capsule, clen);
+	d.addr = d.owned;
+	d.capsule = d.owned + alen;
+	return d;
+}
+
+void
+listener_spec_release(struct listen_spec *spec)
+{
+	free(spec->owned);
+	memset(spec, 0, sizeof(*spec));
+}
+
+struct listen_spec *
+listener_specs_copy(const struct listen_spec *specs, size_t n)
+{
+	struct listen_spec *copy = xcalloc(n + 1, sizeof(*copy));
+
+	for (size_t i = 0; i < n; i++)
+		copy[i] = listener_spec_copy(&specs[i]);
+	return copy;
+}
+
+void
+listener_specs_free(struct listen_spec *specs, size_t n)
+{
+	for (size_t i = 0; specs != NULL && i < n; i++)
+		listener_spec_release(&specs[i]);
+	free(specs);
+}
+
+bool
+listener_spec_equal(const struct listen_spec *a, const struct listen_spec *b)
+{
+	return a->proto == b->proto && a->proxy == b->proxy &&
+	    a->port == b->port && strcmp(a->addr, b->addr) == 0;
+}
+
+bool
+listener_specs_have(const struct listen_spec *specs, size_t n,
+    const struct listen_spec *spec)
+{
+	for (size_t i = 0; i < n; i++)
+		if (listener_spec_equal(&specs[i], spec))
+			return true;
+	return false;
 }
 
 int

@@ -22,16 +22,34 @@ struct listen_spec {
 	bool			 proxy;	/* a PROXY header comes first */
 	const char		*addr;	/* "*": every IPv4 and IPv6 address */
 	unsigned		 port;
+	const char		*capsule; /* whose port, for messages */
+	char			*owned;	/* holds addr and capsule in a copy
+					 * (listener_spec_copy()), or NULL */
 };
 
-#define LISTENER_MAX_SPECS	32
-
 /*
- * Fills out with the listeners cfg asks for (each listen address with
- * each protocol that has a port) and returns how many; the strings are
- * borrowed from cfg.  The one list both the probe and the workers use.
+ * The listeners cfg asks for: each listen address with the Gemini port,
+ * the top level's Gopher port, and each capsule's own Gopher port.
+ * Stores an array the caller frees in *out and returns its length; the
+ * strings are borrowed from cfg.  The one list the probe, the workers
+ * and reloads use.
  */
-size_t	listener_specs(const struct config *cfg, struct listen_spec *out);
+size_t	listener_specs(const struct config *cfg, struct listen_spec **out);
+/* A copy of src whose strings are its own; listener_spec_release()
+ * frees them. */
+struct listen_spec listener_spec_copy(const struct listen_spec *src);
+void	listener_spec_release(struct listen_spec *spec);
+/* n copies of specs, in an array the caller frees with
+ * listener_specs_free(). */
+struct listen_spec *listener_specs_copy(const struct listen_spec *specs,
+	    size_t n);
+void	listener_specs_free(struct listen_spec *specs, size_t n);
+/* Whether a and b are the same socket's (the capsule aside). */
+bool	listener_spec_equal(const struct listen_spec *a,
+	    const struct listen_spec *b);
+/* Whether one of the n specs is spec's socket. */
+bool	listener_specs_have(const struct listen_spec *specs, size_t n,
+	    const struct listen_spec *spec);
 
 /* The longest the kernel holds a connection that has sent nothing before
  * accept sees it (deferred accepting): the request deadline counts it. */

@@ -423,10 +423,12 @@ log_append(char *line, size_t *len, const char *s)
  */
 void
 log_access(const char *addr, const char *proto, const char *request,
-    int status, unsigned long long bytes, unsigned long long us)
+    int status, unsigned long long bytes, unsigned long long us,
+    const char *capsule)
 {
-	/* " 404 18446744073709551615 18446744073709551.615\n", a NUL. */
-	enum { TAIL = 72 };
+	/* " 404 18446744073709551615 18446744073709551.615 ", a capsule's
+	 * name (253 bytes at most), "\n" and a NUL. */
+	enum { TAIL = 72 + 256 };
 	char line[LOG_ACCESS_MAX];
 	size_t len = 0;
 	int n;
@@ -435,6 +437,8 @@ log_access(const char *addr, const char *proto, const char *request,
 		return;
 	if (strlen(addr) + strlen(proto) > 128)
 		addr = proto = "?";
+	if (capsule == NULL || strlen(capsule) > 253)
+		capsule = "-";
 	if (log_access_kind != LOG_ACCESS_SYSLOG)
 		len = log_stamp(line);
 	log_append(line, &len, addr);
@@ -442,8 +446,8 @@ log_access(const char *addr, const char *proto, const char *request,
 	log_append(line, &len, proto);
 	log_append(line, &len, " \"");
 	log_escape(line, &len, TAIL, request);
-	n = snprintf(line + len, TAIL, "\" %d %llu %llu.%03llu\n", status,
-	    bytes, us / 1000, us % 1000);
+	n = snprintf(line + len, TAIL, "\" %d %llu %llu.%03llu %s\n", status,
+	    bytes, us / 1000, us % 1000, capsule);
 	if (n < 0 || n >= TAIL)
 		return;
 	log_access_write(line, len + (size_t)n);

@@ -47,12 +47,14 @@ void	log_fatal(int status, const char *fmt, ...)
 
 /*
  * One access-log line per request:
- *   TIME ADDRESS PROTOCOL "REQUEST" STATUS BYTES MILLISECONDS
+ *   TIME ADDRESS PROTOCOL "REQUEST" STATUS BYTES MILLISECONDS CAPSULE
  * MILLISECONDS is us, the time from accept to close, written to the
- * microsecond ("3.217").  The request is written with its quotes, backslashes and control bytes
+ * microsecond ("3.217"); CAPSULE is the name of the capsule that
+ * answered ("-" for none).  The request is written with its quotes, backslashes and control bytes
  * escaped so that one request is always one line.
  */
 void	log_access(const char *addr, const char *proto, const char *request,
-	    int status, unsigned long long bytes, unsigned long long us);
+	    int status, unsigned long long bytes, unsigned long long us,
+	    const char *capsule);
 
 #endif

@@ -15,10 +15,11 @@ struct store;
 
 /* What an answer is made from; everything is borrowed for the call. */
 struct proto_ctx {
-	const struct store	*store;
-	const char		*hostname;	/* this server's name */
+	const struct store	*store;		/* the capsule's */
+	const char		*hostname;	/* the capsule's name */
+	char *const		*aliases;	/* and its other names */
+	size_t			 naliases;
 	unsigned		 port;		/* the port the request came to */
-	const char		*sni;		/* from the TLS handshake, or NULL */
 };
 
 /*

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +17,10 @@
 #include <event2/thread.h>
 #include <openssl/ssl.h>
 
+#include "capsule.h"
+#include "capsules.h"
 #include "config.h"
+#include "conn.h"
 #include "gen.h"
 #include "heap.h"
 #include "hub.h"
@@ -26,7 +28,6 @@
 #include "listener.h"
 #include "log.h"
 #include "priv.h"
-#include "build.h"
 #include "store.h"
 #include "tlsctx.h"
 #include "watch.h"
@@ -34,12 +35,12 @@
 
 #define SERVER_MAX_WORKERS	64
 
-/* What the certificate files were when last loaded. */
-struct server_cert_stamp {
-	dev_t		dev;
-	ino_t		ino;
-	time_t		mtime;
-	long		mtime_ns;
+/* One capsule's content watch. */
+struct server_watch {
+	struct server		*server;
+	char			*name;		/* the capsule's */
+	char			*path;		/* the folder watched */
+	struct watch		*watch;
 };
 
 /*
@@ -50,11 +51,12 @@ struct server_cert_stamp {
 struct server {
 	char			*config_path;
 	struct hub		 hub;		/* what the workers share */
-	char			*content_path;	/* "/" once chrooted */
 	bool			 chrooted;
-	struct server_cert_stamp cert_stamp[2];	/* cert, key */
 	struct event_base	*base;		/* the control loop */
-	struct watch		*watch;
+	struct server_watch	**watches;	/* one per capsule watched */
+	size_t			 nwatches;
+	struct listen_spec	*specs;		/* listened on; strings owned */
+	size_t			 nspecs;
 	struct worker		*workers[SERVER_MAX_WORKERS];
 	unsigned		 nworkers;
 	size_t			 nclosed_trimmed; /* at the last heap trim */
@@ -69,65 +71,6 @@ struct server {
 
 /* How long content changes must settle before a reload. */
 #define SERVER_WATCH_SETTLE_MS	300
-
-/* Builds the content; the pages of previous (or NULL) that did not
- * change are shared, not made again. */
-static struct store *
-server_build_store(const struct config *cfg, const char *content,
-    bool check_only, const struct store *previous, struct buf *err)
-{
-	struct store_params p = {
-		content, cfg->hostname, cfg->gopher_port, cfg->gemini_port,
-		cfg->lang, cfg->wrap, cfg->source_url, check_only,
-		cfg->search_results, cfg->page_max, previous,
-	};
-	struct store *store = build_snapshot(&p, err);
-
-	/* Parsing left free space between the pages kept: give it back. */
-	heap_trim();
-	return store;
-}
-
-static void
-server_cert_stamp(const char *path, struct server_cert_stamp *stamp)
-{
-	struct stat st;
-
-	memset(stamp, 0, sizeof(*stamp));
-	if (stat(path, &st) == 0) {
-		stamp->dev = st.st_dev;
-		stamp->ino = st.st_ino;
-		stamp->mtime = st.st_mtim.tv_sec;
-		stamp->mtime_ns = st.st_mtim.tv_nsec;
-	}
-}
-
-/* Whether the certificate or key changed since they were loaded. */
-static bool
-server_cert_changed(const struct server *s, const struct config *old,
-    const struct config *cfg)
-{
-	struct server_cert_stamp now[2];
-
-	if (strcmp(cfg->cert, old->cert) != 0 ||
-	    strcmp(cfg->key, old->key) != 0)
-		return true;
-	server_cert_stamp(cfg->cert, &now[0]);
-	server_cert_stamp(cfg->key, &now[1]);
-	return memcmp(now, s->cert_stamp, sizeof(now)) != 0;
-}
-
-static SSL_CTX *
-server_load_tls(struct server *s, const struct config *cfg, struct buf *err)
-{
-	SSL_CTX *ctx = tlsctx_new(cfg->cert, cfg->key, err);
-
-	if (ctx != NULL) {
-		server_cert_stamp(cfg->cert, &s->cert_stamp[0]);
-		server_cert_stamp(cfg->key, &s->cert_stamp[1]);
-	}
-	return ctx;
-}
 
 /* How often the heap is looked at, and what makes a trim worth it. */
 #define SERVER_TRIM_SECONDS	5
@@ -200,6 +143,7 @@ server_keep_fixed(const struct config *old, struct config *fresh)
 		    "and error_log changes take a restart; keeping the "
 		    "running ones");
 	fresh->gopher_port = old->gopher_port;
+	fresh->capsules[0].gopher_port = old->gopher_port;
 	fresh->gemini_port = old->gemini_port;
 	fresh->gopher_proxy = old->gopher_proxy;
 	fresh->gemini_proxy = old->gemini_proxy;
@@ -207,56 +151,202 @@ server_keep_fixed(const struct config *old, struct config *fresh)
 	fresh->chroot = old->chroot;
 }
 
-static void	server_watch_cb(void *);
-
-/* Follows the content folder, which a reload may have moved. */
 static void
-server_watch_content(struct server *s, bool moved)
+server_watch_free(struct server_watch *sw)
+{
+	if (sw == NULL)
+		return;
+	watch_free(sw->watch);
+	free(sw->name);
+	free(sw->path);
+	free(sw);
+}
+
+static void
+server_unwatch_all(struct server *s)
+{
+	for (size_t i = 0; i < s->nwatches; i++)
+		server_watch_free(s->watches[i]);
+	free(s->watches);
+	s->watches = NULL;
+	s->nwatches = 0;
+}
+
+static void	server_reload(struct server *, bool, const char *);
+
+/* A capsule's content changed and settled: reload that capsule alone. */
+static void
+server_watch_cb(void *arg)
+{
+	struct server_watch *sw = arg;
+
+	server_reload(sw->server, true, sw->name);
+}
+
+/* The watch of the capsule called name, taken out of the list, or NULL. */
+static struct server_watch *
+server_take_watch(struct server *s, const char *name)
+{
+	for (size_t i = 0; i < s->nwatches; i++) {
+		struct server_watch *sw = s->watches[i];
+
+		if (sw != NULL && strcmp(sw->name, name) == 0) {
+			s->watches[i] = NULL;
+			return sw;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Watches each capsule's folder: the watches of capsules whose folder did
+ * not move are kept (one may be the watch whose callback runs now), new
+ * ones are made, and those of capsules gone are dropped.
+ */
+static void
+server_sync_watches(struct server *s)
+{
+	const struct gen *g = s->hub.gen;
+	struct server_watch **fresh;
+	struct buf err = BUF_INIT;
+	size_t n = 0;
+
+	if (!g->config->watch || s->stopping) {
+		server_unwatch_all(s);
+		return;
+	}
+	fresh = xcalloc(g->ncapsules, sizeof(*fresh));
+	for (size_t i = 0; i < g->ncapsules; i++) {
+		const struct capsule *c = g->capsules[i];
+		struct server_watch *sw = server_take_watch(s, c->config.name);
+		/* Chrooted, the one capsule's folder is the root. */
+		const char *path = s->chrooted ? "/" : c->content_path;
+
+		if (sw != NULL && strcmp(sw->path, path) != 0) {
+			server_watch_free(sw);
+			sw = NULL;
+		}
+		if (sw == NULL) {
+			sw = xcalloc(1, sizeof(*sw));
+			sw->server = s;
+			sw->name = xstrdup(c->config.name);
+			sw->path = xstrdup(path);
+			sw->watch = watch_new(s->base, sw->path,
+			    SERVER_WATCH_SETTLE_MS, server_watch_cb, sw, &err);
+			if (sw->watch == NULL) {
+				log_warn("capsule %s: content changes will need "
+				    "SIGHUP: %s", sw->name, err.data);
+				buf_clear(&err);
+			}
+		}
+		fresh[n++] = sw;
+	}
+	server_unwatch_all(s);
+	s->watches = fresh;
+	s->nwatches = n;
+	buf_release(&err);
+}
+
+/* New folders are watched before they are read: a change made after a
+ * reload has read them still brings another.  only: that capsule's. */
+static void
+server_rescan_watches(struct server *s, const char *only)
 {
 	struct buf err = BUF_INIT;
 
-	if (!s->hub.gen->config->watch) {
-		watch_free(s->watch);
-		s->watch = NULL;
-		return;
-	}
-	if (s->watch == NULL || moved) {
-		watch_free(s->watch);
-		s->watch = watch_new(s->base, s->content_path,
-		    SERVER_WATCH_SETTLE_MS, server_watch_cb, s, &err);
-		if (s->watch == NULL)
-			log_warn("content changes will need SIGHUP: %s",
+	for (size_t i = 0; i < s->nwatches; i++) {
+		struct server_watch *sw = s->watches[i];
+
+		if (sw->watch == NULL || (only != NULL &&
+		    strcmp(only, sw->name) != 0))
+			continue;
+		if (watch_rescan(sw->watch, &err) == -1) {
+			log_warn("capsule %s: content changes: %s", sw->name,
 			    err.data);
+			buf_clear(&err);
+		}
 	}
 	buf_release(&err);
 }
 
+/* Takes the specs cfg asks for, with strings of their own. */
+static size_t
+server_own_specs(const struct config *cfg, struct listen_spec **out)
+{
+	struct listen_spec *borrowed;
+	size_t n = listener_specs(cfg, &borrowed);
+
+	*out = listener_specs_copy(borrowed, n);
+	free(borrowed);
+	return n;
+}
+
 /*
- * A new generation (config, snapshot, certificate) is built beside the
- * old one and swapped in only when all of it loads; otherwise the old one
- * keeps serving.  Requests in flight keep the generation they hold.
+ * After a reload: capsules added or given another gopher_port get their
+ * listeners, removed ones lose theirs (connections in flight finish).  A
+ * port that cannot be had is said once, with why, and left out.
  */
 static void
-server_reload(struct server *s, bool content_only)
+server_sync_listeners(struct server *s)
+{
+	struct listen_spec *want;
+	struct buf err = BUF_INIT;
+	size_t n = server_own_specs(s->hub.gen->config, &want), kept = 0;
+	bool changed = n != s->nspecs;
+
+	for (size_t i = 0; i < n; i++) {
+		if (listener_specs_have(s->specs, s->nspecs, &want[i])) {
+			want[kept++] = want[i];
+			continue;
+		}
+		changed = true;
+		buf_clear(&err);
+		if (listener_probe(want[i].addr, want[i].port, &err) == 0) {
+			want[kept++] = want[i];
+			continue;
+		}
+		log_error("capsule %s: cannot open gopher port %u: %s%s",
+		    want[i].capsule, want[i].port, err.data,
+		    want[i].port < 1024 && geteuid() != 0 ? " (a port under "
+		    "1024 needs root, which capsuled gave up after starting: "
+		    "restart it to open the port)" : "");
+		listener_spec_release(&want[i]);
+	}
+	buf_release(&err);
+	if (!changed) {
+		listener_specs_free(want, kept);
+		return;
+	}
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_sync_listeners(s->workers[i], want, kept);
+	listener_specs_free(s->specs, s->nspecs);
+	s->specs = want;
+	s->nspecs = kept;
+}
+
+/*
+ * A new generation (config and capsules) is built beside the old one and
+ * swapped in whole.  A capsule that fails to load keeps serving its old
+ * snapshot and certificate while the others take their changes (see
+ * capsules_load()); a config that fails keeps everything as it is.
+ * Requests in flight keep the generation they hold.  only: a content
+ * change in that capsule, which alone is read again.
+ */
+static void
+server_reload(struct server *s, bool content_only, const char *only)
 {
 	const struct config *old = s->hub.gen->config;
+	struct capsules_how how = { false, content_only, only,
+	    s->chrooted ? "/" : NULL };
 	struct config *cfg = NULL;
 	struct buf err = BUF_INIT;
-	struct store *store = NULL;
-	SSL_CTX *tls = NULL;
-	char *content = NULL;
-	bool moved;
+	struct gen *fresh;
 
 	if (!content_only && s->chrooted) {
 		log_info("chrooted: reloading the content only");
-		content_only = true;
+		how.content_only = content_only = true;
 	}
-	/* New folders are watched before they are read: a change made
-	 * after this reload has read them still brings another. */
-	if (s->watch != NULL && watch_rescan(s->watch, &err) == -1) {
-		log_warn("content changes: %s", err.data);
-		buf_clear(&err);
-	}
+	server_rescan_watches(s, only);
 	/* A content-only reload keeps the running config as it is. */
 	if (content_only)
 		cfg = config_dup(old);
@@ -264,49 +354,25 @@ server_reload(struct server *s, bool content_only)
 		server_keep_fixed(old, cfg);
 	if (cfg == NULL)
 		goto fail;
-	moved = !s->chrooted && strcmp(cfg->content, old->content) != 0;
-	content = xstrndup(s->chrooted ? "/" : cfg->content,
-	    strlen(s->chrooted ? "/" : cfg->content));
-	if ((store = server_build_store(cfg, content, false,
-	    s->hub.gen->store, &err)) == NULL)
-		goto fail;
-	if (cfg->gemini_port != 0) {
-		if (!content_only && server_cert_changed(s, old, cfg)) {
-			if ((tls = server_load_tls(s, cfg, &err)) == NULL)
-				goto fail;
-		} else if (s->hub.gen->tls != NULL) {
-			SSL_CTX_up_ref(s->hub.gen->tls);
-			tls = s->hub.gen->tls;
-		}
-	}
 	if (strcmp(cfg->access_log, old->access_log) != 0 &&
 	    log_access_open(cfg->access_log, &err) == -1) {
 		log_warn("keeping the old access log: %s", err.data);
+		buf_clear(&err);
 		free(cfg->access_log);
 		cfg->access_log = xstrdup(old->access_log);
 	}
-	log_info("reload done: %zu pages (%zu unchanged, kept), %zu files%s",
-	    store_pages(store), store_reused(store), store_files(store),
-	    tls != s->hub.gen->tls ? ", new certificate" : "");
-	hub_set_gen(&s->hub, gen_new(cfg, store, tls));
-	free(s->content_path);
-	s->content_path = content;
-	server_watch_content(s, moved);
+	if ((fresh = capsules_load(cfg, s->hub.gen, &how, &err)) == NULL)
+		goto fail;
+	hub_set_gen(&s->hub, fresh);
+	if (!content_only)
+		server_sync_listeners(s);
+	server_sync_watches(s);
 	buf_release(&err);
 	return;
 fail:
 	log_error("reload failed, still serving the old content: %s",
 	    buf_str(&err));
-	store_unref(store);
-	config_free(cfg);
-	free(content);
 	buf_release(&err);
-}
-
-static void
-server_watch_cb(void *arg)
-{
-	server_reload(arg, true);
 }
 
 /* The hub's worker_done: a worker's thread. */
@@ -356,8 +422,7 @@ server_stop(struct server *s, int sig)
 	log_info("stopping on signal %d, %zu connections open", sig,
 	    hub_conns(&s->hub));
 	s->stopping = true;
-	watch_free(s->watch);
-	s->watch = NULL;
+	server_unwatch_all(s);
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_stop(s->workers[i]);
 	s->stop_ev = evtimer_new(s->base, server_stop_now_cb, s);
@@ -382,14 +447,25 @@ server_count_fds(void)
 	return n - 1;
 }
 
-/* SIGUSR2: what the server holds, for operators and the tests. */
+/* SIGUSR2: what the server holds, for operators and the tests; then a
+ * line per capsule, each counted since it was first loaded. */
 static void
 server_log_status(struct server *s)
 {
+	const struct gen *g = s->hub.gen;
+
 	log_info("status: %zu connections open, %d descriptors, %zu "
-	    "connections closed so far, %zu KiB of heap in use",
-	    hub_conns(&s->hub), server_count_fds(), atomic_load(&s->hub.nclosed),
-	    heap_in_use_kib());
+	    "connections closed so far, %zu KiB of heap in use, %zu "
+	    "capsule%s", hub_conns(&s->hub), server_count_fds(),
+	    atomic_load(&s->hub.nclosed), heap_in_use_kib(), g->ncapsules,
+	    g->ncapsules == 1 ? "" : "s");
+	for (size_t i = 0; i < g->ncapsules; i++) {
+		const struct capsule *c = g->capsules[i];
+
+		log_info("status: capsule %s: %zu requests, %zu pages",
+		    c->config.name, atomic_load(&c->counts->requests),
+		    store_pages(c->store));
+	}
 }
 
 static void
@@ -400,7 +476,7 @@ server_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	switch (sig) {
 	case SIGHUP:
-		server_reload(s, false);
+		server_reload(s, false, NULL);
 		break;
 	case SIGUSR1:
 		log_access_reopen();
@@ -455,11 +531,8 @@ server_drop_root(struct server *s)
 	}
 	if (priv_drop(cfg->user, cfg->group, jail, &err) == -1)
 		log_fatal(1, "%s", err.data);
-	if (jail != NULL) {
+	if (jail != NULL)
 		s->chrooted = true;
-		free(s->content_path);
-		s->content_path = xstrndup("/", 1);
-	}
 	buf_release(&err);
 }
 
@@ -515,8 +588,6 @@ static void
 server_start_workers(struct server *s)
 {
 	const struct config *cfg = s->hub.gen->config;
-	struct listen_spec specs[LISTENER_MAX_SPECS];
-	size_t nspecs = listener_specs(cfg, specs);
 	unsigned n = cfg->workers;
 	struct buf err = BUF_INIT;
 
@@ -527,9 +598,10 @@ server_start_workers(struct server *s)
 	}
 	if (n > SERVER_MAX_WORKERS)
 		n = SERVER_MAX_WORKERS;
-	server_probe_ports(specs, nspecs);
+	s->nspecs = server_own_specs(cfg, &s->specs);
+	server_probe_ports(s->specs, s->nspecs);
 	for (unsigned i = 0; i < n; i++) {
-		if ((s->workers[i] = worker_new(&s->hub, i, specs, nspecs,
+		if ((s->workers[i] = worker_new(&s->hub, i, s->specs, s->nspecs,
 		    &err)) == NULL)
 			log_fatal(1, "%s", err.data);
 		s->nworkers++;
@@ -550,21 +622,39 @@ server_size(struct buf *out, size_t n)
 		buf_printf(out, "%.1f MiB", (double)n / (1024.0 * 1024.0));
 }
 
-/* "capsuled -n": what the capsule holds and what serving it will take. */
+/* "capsuled -n": what each capsule holds and what serving it will take. */
 static void
-server_print_totals(const struct store *store)
+server_print_totals(const struct gen *g)
 {
 	struct store_totals t;
 	struct buf line = BUF_INIT;
 
-	store_totals(store, &t);
-	buf_printf(&line, "%zu pages (", t.pages);
-	server_size(&line, t.md_bytes);
-	buf_printf(&line, " of Markdown), %zu files (", t.files);
-	server_size(&line, t.file_bytes);
-	buf_adds(&line, "); memory estimated ");
-	server_size(&line, t.held_bytes);
-	printf("%s\n", line.data);
+	for (size_t i = 0; i < g->ncapsules; i++) {
+		const struct capsule *c = g->capsules[i];
+
+		buf_clear(&line);
+		buf_printf(&line, "capsule %s%s", c->config.name,
+		    i == 0 ? " (the default)" : "");
+		for (size_t j = 0; j < c->config.naliases; j++)
+			buf_printf(&line, "%s%s", j == 0 ? ", also " : " ",
+			    c->config.aliases[j]);
+		if (c->config.gopher_port != 0)
+			buf_printf(&line, "; gopher port %u",
+			    c->config.gopher_port);
+		else
+			buf_adds(&line, "; Gemini only");
+		buf_printf(&line, "; content %s", c->content_path);
+		printf("%s\n", line.data);
+		buf_clear(&line);
+		store_totals(c->store, &t);
+		buf_printf(&line, "%zu pages (", t.pages);
+		server_size(&line, t.md_bytes);
+		buf_printf(&line, " of Markdown), %zu files (", t.files);
+		server_size(&line, t.file_bytes);
+		buf_adds(&line, "); memory estimated ");
+		server_size(&line, t.held_bytes);
+		printf("%s\n", line.data);
+	}
 	buf_release(&line);
 }
 
@@ -576,35 +666,29 @@ server_new(const char *path, bool check_only)
 	struct timeval rotate = { TLSCTX_TICKET_ROTATE, 0 };
 	struct timeval trim = { SERVER_TRIM_SECONDS, 0 };
 	struct server *s = xcalloc(1, sizeof(*s));
+	struct capsules_how how = { check_only, false, NULL, NULL };
 	struct buf err = BUF_INIT;
 	struct config *cfg;
-	struct store *store;
-	SSL_CTX *tls = NULL;
+	struct gen *gen;
 
 	heap_tune();
 	s->config_path = xstrdup(path);
 	if ((cfg = config_load(path, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	s->content_path = xstrdup(cfg->content);
 	if (!check_only)
 		server_open_logs(cfg);
-	if ((store = server_build_store(cfg, s->content_path,
-	    check_only, NULL, &err)) == NULL) {
-		config_free(cfg);
+	/* Before any context is made: handshakes pick their capsule. */
+	if (conn_setup_tls() == -1)
+		log_fatal(1, "cannot set up TLS sessions");
+	/* capsules_load() frees cfg when it fails. */
+	if ((gen = capsules_load(cfg, NULL, &how, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
-	}
-	if (cfg->gemini_port != 0 &&
-	    (tls = server_load_tls(s, cfg, &err)) == NULL) {
-		config_free(cfg);
-		store_unref(store);
-		log_fatal(2, "%s", err.data);
-	}
-	hub_init(&s->hub, gen_new(cfg, store, tls));
+	hub_init(&s->hub, gen);
 	s->hub.at_cap = server_pause_workers;
 	s->hub.worker_done = server_worker_done;
 	s->hub.arg = s;
 	if (check_only) {
-		server_print_totals(store);
+		server_print_totals(gen);
 		buf_release(&err);
 		return s;
 	}
@@ -635,7 +719,7 @@ server_new(const char *path, bool check_only)
 	signal(SIGPIPE, SIG_IGN);
 	server_start_workers(s);
 	server_drop_root(s);
-	server_watch_content(s, true);
+	server_sync_watches(s);
 	buf_release(&err);
 	return s;
 }
@@ -643,16 +727,25 @@ server_new(const char *path, bool check_only)
 int
 server_run(struct server *s)
 {
-	const struct config *cfg = s->hub.gen->config;
+	const struct gen *g = s->hub.gen;
+	const struct capsule *c = gen_default(g);
 
 	for (unsigned i = 0; i < s->nworkers; i++)
 		if (worker_start(s->workers[i]) == -1)
 			log_fatal(1, "cannot start worker %u", i);
+	for (size_t i = 1; i < g->ncapsules; i++)
+		log_info("capsule %s: %s: %zu pages, %zu files; gopher port "
+		    "%u", g->capsules[i]->config.name,
+		    g->capsules[i]->content_path,
+		    store_pages(g->capsules[i]->store),
+		    store_files(g->capsules[i]->store),
+		    g->capsules[i]->config.gopher_port);
 	log_info("capsuled serving %s as %s: %zu pages, %zu files; gopher "
-	    "port %u, gemini port %u, %u workers", cfg->content,
-	    cfg->hostname, store_pages(s->hub.gen->store),
-	    store_files(s->hub.gen->store), cfg->gopher_port, cfg->gemini_port,
-	    s->nworkers);
+	    "port %u, gemini port %u, %u workers, %zu capsule%s",
+	    c->content_path, c->config.name, store_pages(c->store),
+	    store_files(c->store), g->config->gopher_port,
+	    g->config->gemini_port, s->nworkers, g->ncapsules,
+	    g->ncapsules == 1 ? "" : "s");
 	if (event_base_dispatch(s->base) == -1) {
 		log_error("event loop failed");
 		return 1;
@@ -680,12 +773,12 @@ server_free(struct server *s)
 		event_free(s->trim_ev);
 	if (s->stop_ev != NULL)
 		event_free(s->stop_ev);
-	watch_free(s->watch);
+	server_unwatch_all(s);
+	listener_specs_free(s->specs, s->nspecs);
 	if (s->hub.gen != NULL)
 		hub_release(&s->hub);
 	if (s->base != NULL)
 		event_base_free(s->base);
-	free(s->content_path);
 	free(s->config_path);
 	free(s);
 }

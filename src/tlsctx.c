@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -29,6 +30,47 @@ static pthread_rwlock_t tlsctx_keys_lock = PTHREAD_RWLOCK_INITIALIZER;
  * opened.
  */
 static EVP_CIPHER *tlsctx_ticket_cipher;
+
+/*
+ * Each context's tag, mixed into the names of the tickets it issues: a
+ * ticket one capsule issued names no key of another's, so that a session
+ * made for one capsule never resumes on another (its certificate and
+ * names were checked for the first only).  Kept in the context's ex_data.
+ */
+#define TLSCTX_TAG_LEN	16
+static int tlsctx_tag_index = -1;
+/* Set once at start-up, before any worker runs. */
+static tlsctx_pick_fn tlsctx_picker;
+
+void
+tlsctx_set_picker(tlsctx_pick_fn pick)
+{
+	tlsctx_picker = pick;
+}
+
+static void
+tlsctx_tag_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
+}
+
+/* The key name a ticket of ssl's context carries for key name. */
+static void
+tlsctx_tagged_name(const SSL *ssl, const unsigned char *name,
+    unsigned char *out)
+{
+	const unsigned char *tag = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl),
+	    tlsctx_tag_index);
+
+	for (size_t i = 0; i < TLSCTX_TAG_LEN; i++)
+		out[i] = name[i] ^ (tag != NULL ? tag[i] : 0);
+}
 
 int
 tlsctx_rotate_tickets(void)
@@ -75,26 +117,30 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
     EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
 {
 	struct tlsctx_ticket_key *k = NULL;
+	unsigned char tagged[TLSCTX_TAG_LEN];
 	int rc = -1;
 
-	(void)ssl;
+	_Static_assert(sizeof(k->name) == TLSCTX_TAG_LEN, "one tag a name");
 	pthread_rwlock_rdlock(&tlsctx_keys_lock);
 	if (enc) {
 		k = &tlsctx_keys[0];
 		if (k->set && RAND_bytes(iv, EVP_MAX_IV_LENGTH) == 1 &&
 		    EVP_EncryptInit_ex(cctx, tlsctx_ticket_cipher, NULL, k->aes,
 		    iv) == 1 && tlsctx_ticket_mac(hctx, k->hmac) == 0) {
-			memcpy(name, k->name, sizeof(k->name));
+			tlsctx_tagged_name(ssl, k->name, name);
 			rc = 1;
 		}
 	} else {
 		rc = 0;
-		for (int i = 0; i < 2; i++)
-			if (tlsctx_keys[i].set && memcmp(name,
-			    tlsctx_keys[i].name, sizeof(k->name)) == 0) {
+		for (int i = 0; i < 2; i++) {
+			if (!tlsctx_keys[i].set)
+				continue;
+			tlsctx_tagged_name(ssl, tlsctx_keys[i].name, tagged);
+			if (memcmp(name, tagged, sizeof(tagged)) == 0) {
 				k = &tlsctx_keys[i];
 				rc = 2;
 			}
+		}
 		if (k != NULL && (EVP_DecryptInit_ex(cctx, tlsctx_ticket_cipher,
 		    NULL, k->aes, iv) != 1 || tlsctx_ticket_mac(hctx,
 		    k->hmac) == -1))
@@ -126,8 +172,88 @@ tlsctx_drain_errors(struct buf *err)
 	}
 }
 
+/*
+ * The server name of a client hello's server_name extension (ext, len
+ * bytes): its first host_name, or NULL when there is none or the
+ * extension is malformed (OpenSSL rejects those later on its own).
+ */
+static const char *
+tlsctx_hello_name(const unsigned char *ext, size_t len, size_t *name_len)
+{
+	size_t list, n;
+
+	if (len < 2 || (list = (size_t)ext[0] << 8 | ext[1]) != len - 2)
+		return NULL;
+	for (ext += 2; list >= 3; ext += 3 + n, list -= 3 + n) {
+		n = (size_t)ext[1] << 8 | ext[2];
+		if (n > list - 3)
+			return NULL;
+		if (ext[0] == TLSEXT_NAMETYPE_host_name && n > 0) {
+			*name_len = n;
+			return (const char *)ext + 3;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Picks the capsule's context before OpenSSL looks at anything else in
+ * the hello, the session ticket included: the ticket is then checked
+ * against the capsule's own tag, and the certificate sent is the
+ * capsule's.
+ */
+static int
+tlsctx_hello_cb(SSL *ssl, int *alert, void *arg)
+{
+	const unsigned char *ext;
+	const char *name = NULL;
+	size_t ext_len, name_len = 0;
+	SSL_CTX *ctx;
+
+	(void)arg;
+	if (tlsctx_picker == NULL)
+		return SSL_CLIENT_HELLO_SUCCESS;
+	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
+	    &ext_len) == 1)
+		name = tlsctx_hello_name(ext, ext_len, &name_len);
+	ctx = tlsctx_picker(ssl, name, name_len);
+	if (ctx != NULL && ctx != SSL_get_SSL_CTX(ssl) &&
+	    SSL_set_SSL_CTX(ssl, ctx) == NULL) {
+		tlsctx_drain_errors(NULL);
+		*alert = SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/* Gives ctx the tag and session context made from the capsule's name. */
+static int
+tlsctx_set_tag(SSL_CTX *ctx, const char *name)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE], *tag;
+	unsigned int dlen = 0;
+
+	if (tlsctx_tag_index == -1 && (tlsctx_tag_index =
+	    SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, tlsctx_tag_free)) ==
+	    -1)
+		return -1;
+	if (EVP_Digest(name, strlen(name), digest, &dlen, EVP_sha256(),
+	    NULL) != 1 || dlen < TLSCTX_TAG_LEN)
+		return -1;
+	tag = xcalloc(1, TLSCTX_TAG_LEN);
+	memcpy(tag, digest, TLSCTX_TAG_LEN);
+	if (SSL_CTX_set_ex_data(ctx, tlsctx_tag_index, tag) != 1) {
+		free(tag);
+		return -1;
+	}
+	return SSL_CTX_set_session_id_context(ctx, digest,
+	    dlen < SSL_MAX_SID_CTX_LENGTH ? dlen : SSL_MAX_SID_CTX_LENGTH) ==
+	    1 ? 0 : -1;
+}
+
 SSL_CTX *
-tlsctx_new(const char *cert, const char *key, struct buf *err)
+tlsctx_new(const char *cert, const char *key, const char *name,
+    struct buf *err)
 {
 	SSL_CTX *ctx = NULL;
 
@@ -159,6 +285,11 @@ tlsctx_new(const char *cert, const char *key, struct buf *err)
 	SSL_CTX_set_timeout(ctx, 2 * TLSCTX_TICKET_ROTATE);
 	if (SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tlsctx_ticket_cb) != 1) {
 		buf_adds(err, "cannot set the session ticket keys: ");
+		goto fail;
+	}
+	SSL_CTX_set_client_hello_cb(ctx, tlsctx_hello_cb, NULL);
+	if (tlsctx_set_tag(ctx, name) == -1) {
+		buf_adds(err, "cannot tag the TLS context: ");
 		goto fail;
 	}
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {

@@ -15,7 +15,13 @@
 #include "listener.h"
 #include "log.h"
 
-#define WORKER_MAX_LISTENERS	32
+/* One listen spec as this worker serves it: up to two sockets ("*" is
+ * IPv4 and IPv6). */
+struct worker_listen {
+	struct listen_spec	 spec;		/* addr and capsule owned */
+	struct listener		*made[2];
+	int			 nmade;
+};
 
 struct worker {
 	struct hub		*hub;
@@ -23,8 +29,12 @@ struct worker {
 	pthread_t		 thread;
 	bool			 started;
 	struct event_base	*base;
-	struct listener		*listeners[WORKER_MAX_LISTENERS];
-	size_t			 nlisteners;
+	struct worker_listen	*listens;
+	size_t			 nlistens;
+	pthread_mutex_t		 sync_lock;	/* for the two below */
+	struct listen_spec	*sync_specs;	/* wanted next, owned */
+	size_t			 nsync_specs;
+	struct event		*sync_ev;	/* from the main thread */
 	struct conn_list	 conns;
 	size_t			 nconns;	/* this worker's */
 	bool			 paused;	/* accepting stopped */
@@ -43,6 +53,7 @@ static const struct timeval worker_backoff = { 1, 0 };
 static const struct timeval worker_recheck = { 0, 100 * 1000 };
 
 static bool	worker_make_room(struct worker *, const struct conn *);
+static void	worker_close_listeners(struct worker *);
 
 static void
 worker_set_accepting(struct worker *w, bool on)
@@ -50,8 +61,9 @@ worker_set_accepting(struct worker *w, bool on)
 	if (w->paused == !on)
 		return;
 	w->paused = !on;
-	for (size_t i = 0; i < w->nlisteners; i++)
-		listener_enable(w->listeners[i], on);
+	for (size_t i = 0; i < w->nlistens; i++)
+		for (int j = 0; j < w->listens[i].nmade; j++)
+			listener_enable(w->listens[i].made[j], on);
 }
 
 static bool
@@ -195,9 +207,7 @@ worker_stop_cb(evutil_socket_t fd, short what, void *arg)
 	w->stopping = true;
 	/* Closing the sockets, not pausing them: new clients are refused
 	 * rather than left waiting in the backlog. */
-	for (size_t i = 0; i < w->nlisteners; i++)
-		listener_free(w->listeners[i]);
-	w->nlisteners = 0;
+	worker_close_listeners(w);
 	if (w->nconns == 0)
 		event_base_loopbreak(w->base);
 }
@@ -276,13 +286,40 @@ worker_meet_fds(struct worker *w, const int *fds, size_t n)
 	}
 }
 
-/* Adds a listener to the worker; 0, or -1 when full. */
-static int
-worker_add_listener(struct worker *w, struct listener *l)
+static void
+worker_listen_release(struct worker_listen *wl)
 {
-	if (w->nlisteners == WORKER_MAX_LISTENERS)
+	for (int j = 0; j < wl->nmade; j++)
+		listener_free(wl->made[j]);
+	listener_spec_release(&wl->spec);
+	memset(wl, 0, sizeof(*wl));
+}
+
+static void
+worker_close_listeners(struct worker *w)
+{
+	for (size_t i = 0; i < w->nlistens; i++)
+		worker_listen_release(&w->listens[i]);
+	w->nlistens = 0;
+}
+
+/* Opens the worker's own listener for spec; 0, or -1 with the reason. */
+static int
+worker_listen_add(struct worker *w, const struct listen_spec *spec,
+    struct buf *err)
+{
+	struct worker_listen wl = { *spec, { NULL, NULL }, 0 };
+
+	wl.nmade = listener_open(w, spec->proto, spec->proxy, spec->addr,
+	    spec->port, wl.made, 2, err);
+	if (wl.nmade == -1)
 		return -1;
-	w->listeners[w->nlisteners++] = l;
+	wl.spec = listener_spec_copy(spec);
+	for (int j = 0; j < wl.nmade; j++)
+		listener_enable(wl.made[j], !w->paused);
+	w->listens = xreallocarray(w->listens, w->nlistens + 1,
+	    sizeof(*w->listens));
+	w->listens[w->nlistens++] = wl;
 	return 0;
 }
 
@@ -291,22 +328,82 @@ static int
 worker_open_listeners(struct worker *w, const struct listen_spec *specs,
     size_t n, struct buf *err)
 {
-	struct listener *made[2];
-	int got;
-
-	for (size_t i = 0; i < n; i++) {
-		got = listener_open(w, specs[i].proto, specs[i].proxy,
-		    specs[i].addr, specs[i].port, made, 2, err);
-		if (got == -1)
+	for (size_t i = 0; i < n; i++)
+		if (worker_listen_add(w, &specs[i], err) == -1)
 			return -1;
-		for (int j = 0; j < got; j++)
-			if (worker_add_listener(w, made[j]) == -1) {
-				listener_free(made[j]);
-				buf_adds(err, "too many listeners");
-				return -1;
-			}
-	}
 	return 0;
+}
+
+/*
+ * Runs in the worker's thread after a reload changed the capsules: closes
+ * the listeners no capsule wants any more (their connections in flight
+ * finish), and opens those of new capsules.
+ */
+static void
+worker_sync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct listen_spec *specs;
+	struct buf err = BUF_INIT;
+	size_t n, kept = 0;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->sync_lock);
+	specs = w->sync_specs;
+	n = w->nsync_specs;
+	w->sync_specs = NULL;
+	w->nsync_specs = 0;
+	pthread_mutex_unlock(&w->sync_lock);
+	if (w->stopping || specs == NULL) {
+		listener_specs_free(specs, n);
+		return;
+	}
+	for (size_t i = 0; i < w->nlistens; i++) {
+		if (listener_specs_have(specs, n, &w->listens[i].spec))
+			w->listens[kept++] = w->listens[i];
+		else {
+			if (w->id == 0)
+				log_info("closed gopher port %u",
+				    w->listens[i].spec.port);
+			worker_listen_release(&w->listens[i]);
+		}
+	}
+	w->nlistens = kept;
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+
+		for (size_t j = 0; j < w->nlistens && !have; j++)
+			have = listener_spec_equal(&w->listens[j].spec,
+			    &specs[i]);
+		if (have)
+			continue;
+		buf_clear(&err);
+		if (worker_listen_add(w, &specs[i], &err) == -1) {
+			if (w->id == 0)
+				log_error("capsule %s: cannot listen on port "
+				    "%u: %s", specs[i].capsule, specs[i].port,
+				    err.data);
+		} else if (w->id == 0)
+			log_info("capsule %s: listening on gopher port %u",
+			    specs[i].capsule, specs[i].port);
+	}
+	buf_release(&err);
+	listener_specs_free(specs, n);
+}
+
+void
+worker_sync_listeners(struct worker *w, const struct listen_spec *specs,
+    size_t n)
+{
+	struct listen_spec *copy = listener_specs_copy(specs, n);
+
+	pthread_mutex_lock(&w->sync_lock);
+	listener_specs_free(w->sync_specs, w->nsync_specs);
+	w->sync_specs = copy;
+	w->nsync_specs = n;
+	pthread_mutex_unlock(&w->sync_lock);
+	event_active(w->sync_ev, EV_TIMEOUT, 0);
 }
 
 struct event_base *
@@ -336,6 +433,7 @@ worker_new(struct hub *hub, unsigned id, const struct listen_spec *specs,
 	w->hub = hub;
 	w->id = id;
 	TAILQ_INIT(&w->conns);
+	pthread_mutex_init(&w->sync_lock, NULL);
 	if ((w->base = worker_new_base()) == NULL) {
 		buf_adds(err, "cannot make an event loop");
 		goto fail;
@@ -345,9 +443,10 @@ worker_new(struct hub *hub, unsigned id, const struct listen_spec *specs,
 	w->pause_ev = event_new(w->base, -1, 0, worker_pause_cb, w);
 	w->flush_ev = event_new(w->base, -1, EV_PERSIST, worker_flush_cb, w);
 	w->retire_ev = event_new(w->base, -1, 0, worker_retire_cb, w);
+	w->sync_ev = event_new(w->base, -1, 0, worker_sync_cb, w);
 	if (w->resume_ev == NULL || w->stop_ev == NULL ||
 	    w->pause_ev == NULL || w->flush_ev == NULL ||
-	    w->retire_ev == NULL ||
+	    w->retire_ev == NULL || w->sync_ev == NULL ||
 	    event_add(w->flush_ev, &worker_flush_every) == -1) {
 		buf_adds(err, "cannot make events");
 		goto fail;
@@ -402,9 +501,7 @@ worker_close_all(struct worker *w, const char *why)
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		conn_close(c, why);
 	log_access_flush();
-	for (size_t i = 0; i < w->nlisteners; i++)
-		listener_free(w->listeners[i]);
-	w->nlisteners = 0;
+	worker_close_listeners(w);
 }
 
 /*
@@ -470,6 +567,11 @@ worker_free(struct worker *w)
 		event_free(w->flush_ev);
 	if (w->retire_ev != NULL)
 		event_free(w->retire_ev);
+	if (w->sync_ev != NULL)
+		event_free(w->sync_ev);
+	free(w->listens);
+	listener_specs_free(w->sync_specs, w->nsync_specs);
+	pthread_mutex_destroy(&w->sync_lock);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	free(w);

@@ -35,6 +35,13 @@ struct worker	*worker_new(struct hub *hub, unsigned id,
  * (see server_meet_fds()).  Before the worker starts.
  */
 void		 worker_meet_fds(struct worker *w, const int *fds, size_t n);
+/*
+ * From the main thread, after a reload: the worker is to listen on
+ * exactly these n specs (copied), opening the new ones and closing the
+ * others, in its own thread; it logs what it could not open.
+ */
+void		 worker_sync_listeners(struct worker *w,
+		    const struct listen_spec *specs, size_t n);
 /* Runs the worker's loop in a new thread; 0 or -1. */
 int		 worker_start(struct worker *w);
 /*

@@ -9,7 +9,10 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct gemini_server server = { "localhost", 1965 };
+	static char www[] = "www.localhost";
+	static char *const aliases[] = { www };
+	static const struct gemini_server server = { "localhost", aliases, 1,
+	    1965 };
 	struct gemini_request req;
 	char line[GEMINI_MAX_REQUEST + 2], copy[GEMINI_MAX_REQUEST + 2];
 	const char *why;
@@ -18,8 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > GEMINI_MAX_REQUEST + 1)
 		return 0;
 	memcpy(line, data, size);
-	st = gemini_parse(line, size, &server, size % 2 ? "localhost" : NULL,
-	    &req, &why);
+	st = gemini_parse(line, size, &server, &req, &why);
 	if (st != GEMINI_SUCCESS) {
 		FUZZ_ASSERT(why != NULL);
 		FUZZ_ASSERT(st == GEMINI_BAD_REQUEST ||

@@ -85,9 +85,10 @@ def test_every_setting_documented_and_example_valid(ctx):
             if line.startswith(".It Ic "):
                 man |= set(re.findall(r"Ic (\w+)", line))
     with open(os.path.join(ROOT, "etc", "capsuled.conf")) as f:
+        # Settings, and the lines of the capsule block shown.
         example = [line[1:] for line in f
-                   if re.match(r"#\w+ \S", line)]
-    keys = set(line.split()[0] for line in example)
+                   if re.match(r"#(\t?\w+ \S|\}$)", line)]
+    keys = set(line.split()[0] for line in example) - {"}"}
     assert len(parsed) > 20, parsed
     assert man == parsed, (man ^ parsed)
     assert keys == parsed, (keys ^ parsed)
@@ -104,9 +105,13 @@ def test_every_setting_documented_and_example_valid(ctx):
                     continue  # the test does not run as that user
                 f.write("%s %s\n" % (name, paths[name]) if name in paths
                         else line)
+        assert any(l.startswith("capsule ") for l in example), example
         r = subprocess.run([ctx["binary"], "-n", "-f", conf],
                            capture_output=True, timeout=60)
         assert r.returncode == 0, r
+        # The block's capsule is listed with its names.
+        assert b"capsule lists.example.org, also www.lists.example.org" \
+            in r.stdout, r.stdout
         with open(conf, "a") as f:
             f.write("workers_per_cpu 2\n")
         r = subprocess.run([ctx["binary"], "-n", "-f", conf],

@@ -173,11 +173,16 @@ def test_gemini_proxy_refused(server):
         assert body.startswith(b"53 "), (req, body)
 
 
-def test_gemini_sni_must_match(server):
+def test_gemini_host_must_be_the_picked_capsules(server):
+    # A name no capsule has, or none, gets the default capsule: its
+    # certificate, and its names in the request.
     body, _ = server.gemini(url(server) + b"\r\n", sni="other.example")
-    assert body.startswith(b"53 "), body
+    assert body.startswith(GEM_HEADER), body
     body, _ = server.gemini(url(server) + b"\r\n", sni=None)
     assert body.startswith(GEM_HEADER), body
+    body, _ = server.gemini(b"gemini://other.example:%d/\r\n" %
+                            server.gemini_port, sni="other.example")
+    assert body.startswith(b"53 "), body
 
 
 def test_gemini_bare_lf_closes_without_answer(server):
@@ -422,9 +427,10 @@ def test_access_log(server):
     assert any(" 127.0.0.1 " + gem in l for l in lines), log[-2000:]
     assert any('127.0.0.1 gopher "/nothing" 51 ' in l for l in lines)
     last = [l for l in lines if gem in l][-1].split()
-    assert last[-2].isdigit() and int(last[-2]) > len(GEM_HEADER)
-    # Milliseconds, to the microsecond.
-    assert re.fullmatch(r"\d+\.\d{3}", last[-1]), last
+    assert last[-3].isdigit() and int(last[-3]) > len(GEM_HEADER)
+    # Milliseconds, to the microsecond, then the capsule that answered.
+    assert re.fullmatch(r"\d+\.\d{3}", last[-2]), last
+    assert last[-1] == "localhost", last
 
 
 def test_config_check_mode(server):

@@ -216,7 +216,7 @@ def test_access_log_duration_to_the_microsecond(server):
     assert len(lines) == 20, lines
     durations = []
     for line in lines:
-        m = re.search(r'" (\d+) (\d+) (\d+)\.(\d{3})$', line)
+        m = re.search(r'" (\d+) (\d+) (\d+)\.(\d{3}) localhost$', line)
         assert m, line
         durations.append(int(m.group(3)) * 1000 + int(m.group(4)))
     # A coarse clock shows only multiples of 4 ms (0 most of the time).

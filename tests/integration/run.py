@@ -26,9 +26,11 @@ import cases_gfm  # noqa: E402
 import cases_search  # noqa: E402
 import cases_paging  # noqa: E402
 import cases_selfhost  # noqa: E402
+import cases_vhosts  # noqa: E402
 import hostile  # noqa: E402
 
-MODULES += [cases_server, cases_shape, cases_gfm, cases_search, cases_paging, cases_selfhost, hostile]
+MODULES += [cases_server, cases_shape, cases_gfm, cases_search, cases_paging, cases_selfhost,
+            cases_vhosts, hostile]
 
 
 def main():

@@ -49,6 +49,7 @@ main(void)
 	srunner_add_suite(sr, tlsctx_test_suite());
 	srunner_add_suite(sr, frame_test_suite());
 	srunner_add_suite(sr, answer_test_suite());
+	srunner_add_suite(sr, capsules_test_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -61,12 +61,16 @@ answer_teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* Answers one line through a protocol's table. */
+/* Answers one line through a protocol's table, as the capsule called
+ * name (NULL: capsule.example, also www.capsule.example) would. */
 static void
-answer(const struct proto *proto, const char *line, const char *sni,
+answer(const struct proto *proto, const char *line, const char *name,
     struct reply *reply)
 {
-	struct proto_ctx ctx = { snapshot, "capsule.example", 1965, sni };
+	static char www[] = "www.capsule.example";
+	static char *const aliases[] = { www };
+	struct proto_ctx ctx = { snapshot, name != NULL ? name :
+	    "capsule.example", aliases, name != NULL ? 0 : 1, 1965 };
 	char copy[2048];
 	size_t len = strlen(line);
 
@@ -143,6 +147,10 @@ START_TEST(test_gemini_answer_entries_and_errors)
 
 	answer(&gemini_proto, "gemini://capsule.example/", NULL, &r);
 	ck_assert_ptr_eq(r.entry, store_gemini(snapshot, "/", NULL));
+	answer(&gemini_proto, "gemini://WWW.capsule.example/", NULL, &r);
+	ck_assert_ptr_eq(r.entry, store_gemini(snapshot, "/", NULL));
+	/* The handshake picked another capsule: this one's host is refused
+	 * (the client checked the other's certificate). */
 	answer(&gemini_proto, "gemini://capsule.example/", "other.example",
 	    &r);
 	ck_assert_int_eq(r.status, REPLY_REFUSED);

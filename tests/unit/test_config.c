@@ -57,6 +57,9 @@ START_TEST(test_config_values)
 }
 END_TEST
 
+/* What a capsule block needs, for the tests below. */
+#define BLOCK_FILES	"\tcontent /srv/b\n\tcert b.pem\n\tkey b.key\n"
+
 static const struct {
 	const char	*text;
 	const char	*error;
@@ -80,6 +83,54 @@ static const struct {
 	{ "gopher_port 9\ngemini_port 9\n", "x.conf: gopher_port and "
 	  "gemini_port are the same" },
 	{ "hostname \xff\n", "x.conf: not a UTF-8 text file" },
+	/* Capsule blocks. */
+	{ "capsule b.example {\n" BLOCK_FILES "\tworkers 2\n}\n",
+	  "x.conf:5: workers: a setting of the whole process: top level only" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tlisten *\n}\n",
+	  "x.conf:5: listen: a setting of the whole process: top level only" },
+	{ "capsule b.example {\n\thostname c.example\n}\n",
+	  "x.conf:2: hostname: a capsule's name is its block's; more names "
+	  "are aliases" },
+	{ "capsule b.example {\n" BLOCK_FILES,
+	  "x.conf:1: capsule b.example: block not closed" },
+	{ "\n\ncapsule b.example {\n" BLOCK_FILES "capsule c.example {\n",
+	  "x.conf:7: capsule: capsule blocks do not nest" },
+	{ "}\n", "x.conf:1: } without a capsule block" },
+	{ "capsule b.example\n", "x.conf:1: capsule: expected \"capsule NAME "
+	  "{\"" },
+	{ "capsule b/x {\n}\n", "x.conf:1: capsule: not a host name" },
+	{ "capsule {\n}\n", "x.conf:1: capsule: expected \"capsule NAME {\"" },
+	{ "capsule b.example {\n\tcert b.pem\n\tkey b.key\n}\n",
+	  "x.conf:1: capsule b.example: no content" },
+	{ "capsule b.example {\n\tcontent /b\n\tkey b.key\n}\n",
+	  "x.conf:1: capsule b.example: no cert" },
+	{ "capsule b.example {\n\tcontent /b\n\tcert b.pem\n}\n",
+	  "x.conf:1: capsule b.example: no key" },
+	{ "hostname a.example\ncapsule A.example {\n" BLOCK_FILES "}\n",
+	  "x.conf:2: A.example is already a name of capsule a.example" },
+	{ "capsule b.example {\n" BLOCK_FILES "}\ncapsule c.example {\n"
+	  BLOCK_FILES "\talias B.EXAMPLE\n}\n",
+	  "x.conf:6: B.EXAMPLE is already a name of capsule b.example" },
+	{ "capsule b.example {\n" BLOCK_FILES "\talias b.example\n}\n",
+	  "x.conf:1: b.example is already a name of capsule b.example" },
+	{ "capsule b.example {\n" BLOCK_FILES "\talias a;b\n}\n",
+	  "x.conf:5: alias: not a host name" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tlang e n\n}\n",
+	  "x.conf:5: lang: not a language tag" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tgopher_port 0\n}\n",
+	  "x.conf:5: gopher_port: value out of range or not a number" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tgopher_port 70\n}\n",
+	  "x.conf:1: capsule b.example: gopher_port 70 is the top level's" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tgopher_port 1965\n}\n",
+	  "x.conf:1: capsule b.example: gopher_port 1965 is the top level's" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tgopher_port 7\n}\n"
+	  "capsule c.example {\n" BLOCK_FILES "\tgopher_port 7\n}\n",
+	  "x.conf:7: capsule c.example: gopher_port 7 is capsule b.example's" },
+	{ "chroot yes\ncapsule b.example {\n" BLOCK_FILES "}\n",
+	  "x.conf:2: capsule b.example: chroot serves one content folder, and "
+	  "cannot be used with capsule blocks" },
+	{ "capsule b.example {\n" BLOCK_FILES "\tbogus 1\n}\n",
+	  "x.conf:5: bogus: unknown setting" },
 };
 
 START_TEST(test_config_errors)
@@ -90,6 +141,81 @@ START_TEST(test_config_errors)
 
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(buf_str(&err), config_errors[_i].error);
+	buf_release(&err);
+}
+END_TEST
+
+START_TEST(test_config_capsule_blocks)
+{
+	const char *text = "hostname top.example\nlang fr\nwrap 60\n"
+	    "gopher_port 7070\n"
+	    "capsule Lists.Example {   # a comment\n" BLOCK_FILES
+	    "\talias www.lists.example\n\talias l.example\n"
+	    "\tgopher_port 7071\n\tlang de\n\tpage_max 2048\n}\n"
+	    "capsule notes.example\t{\n\tcontent /srv/n\n\tcert n.pem\n"
+	    "\tkey n.key\n}\n"
+	    "search_results 9\n";
+	struct buf err = BUF_INIT;
+	struct config *c = config_parse(text, strlen(text), "x.conf", &err);
+	const struct config_capsule *top, *lists, *notes;
+	struct config *copy;
+
+	ck_assert_msg(c != NULL, "%s", buf_str(&err));
+	ck_assert_uint_eq(c->ncapsules, 3);
+	top = &c->capsules[0];
+	lists = &c->capsules[1];
+	notes = &c->capsules[2];
+	/* The default capsule is the top level, set after the blocks too. */
+	ck_assert_str_eq(top->name, "top.example");
+	ck_assert_uint_eq(top->gopher_port, 7070);
+	ck_assert_uint_eq(top->search_results, 9);
+	ck_assert_str_eq(top->content, "content");
+	ck_assert_str_eq(lists->name, "Lists.Example");
+	ck_assert_uint_eq(lists->line, 5);
+	ck_assert_uint_eq(lists->naliases, 2);
+	ck_assert_str_eq(lists->aliases[1], "l.example");
+	ck_assert_str_eq(lists->content, "/srv/b");
+	ck_assert_str_eq(lists->cert, "b.pem");
+	ck_assert_uint_eq(lists->gopher_port, 7071);
+	ck_assert_str_eq(lists->lang, "de");
+	ck_assert_uint_eq(lists->page_max, 2048);
+	/* What a block leaves out is the top level's. */
+	ck_assert_uint_eq(lists->wrap, 60);
+	ck_assert_uint_eq(lists->search_results, 9);
+	ck_assert_str_eq(notes->lang, "fr");
+	ck_assert_uint_eq(notes->gopher_port, 0);
+	ck_assert_uint_eq(notes->page_max, 64 * 1024);
+	/* Found by any of its names, in any case. */
+	ck_assert_ptr_eq(config_find_capsule(c, "WWW.lists.example"), lists);
+	ck_assert_ptr_eq(config_find_capsule(c, "lists.example"), lists);
+	ck_assert_ptr_eq(config_find_capsule(c, "top.example"), top);
+	ck_assert_ptr_null(config_find_capsule(c, "other.example"));
+	/* A copy is deep and equal; a change is seen. */
+	copy = config_dup(c);
+	ck_assert_uint_eq(copy->ncapsules, 3);
+	ck_assert_ptr_ne(copy->capsules[1].aliases[0], lists->aliases[0]);
+	ck_assert(config_capsule_equal(&copy->capsules[1], lists));
+	copy->capsules[1].wrap = 61;
+	ck_assert(!config_capsule_equal(&copy->capsules[1], lists));
+	ck_assert(!config_capsule_equal(&copy->capsules[2], lists));
+	config_free(copy);
+	config_free(c);
+	buf_release(&err);
+}
+END_TEST
+
+/* Seventeen aliases are one too many. */
+START_TEST(test_config_too_many_aliases)
+{
+	struct buf text = BUF_INIT, err = BUF_INIT;
+
+	buf_adds(&text, "capsule b.example {\n" BLOCK_FILES);
+	for (int i = 0; i <= CONFIG_MAX_ALIASES; i++)
+		buf_printf(&text, "\talias a%d.example\n", i);
+	buf_adds(&text, "}\n");
+	ck_assert_ptr_null(config_parse(text.data, text.len, "x.conf", &err));
+	ck_assert_str_eq(buf_str(&err), "x.conf:21: alias: too many aliases");
+	buf_release(&text);
 	buf_release(&err);
 }
 END_TEST
@@ -154,6 +280,8 @@ config_test_suite(void)
 	tcase_add_test(tc, test_config_values);
 	tcase_add_loop_test(tc, test_config_errors, 0,
 	    sizeof(config_errors) / sizeof(config_errors[0]));
+	tcase_add_test(tc, test_config_capsule_blocks);
+	tcase_add_test(tc, test_config_too_many_aliases);
 	tcase_add_test(tc, test_config_missing_file);
 	tcase_add_test(tc, test_config_oversized_file);
 	tcase_add_test(tc, test_config_number);

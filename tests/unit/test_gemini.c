@@ -4,40 +4,45 @@
 #include "gemini.h"
 #include "tests.h"
 
-static const struct gemini_server server = { "capsule.example", 1965 };
+static char www[] = "www.capsule.example", other[] = "other.name";
+static char *const aliases[] = { www, other };
+static const struct gemini_server server = { "capsule.example", aliases,
+    2, 1965 };
 
 static const struct {
 	const char		*line;
-	const char		*sni;
 	enum gemini_status	 status;
 	const char		*path;	/* when status is 20 */
 	const char		*query;
 } requests[] = {
-	{ "gemini://capsule.example/", NULL, 20, "/", NULL },
-	{ "gemini://capsule.example", NULL, 20, "/", NULL },
-	{ "gemini://CAPSULE.example:1965/a/./b/../c.gmi", "capsule.example",
-	  20, "/a/c.gmi", NULL },
-	{ "gemini://capsule.example/search?dist%20sys", NULL, 20, "/search",
+	{ "gemini://capsule.example/", 20, "/", NULL },
+	{ "gemini://capsule.example", 20, "/", NULL },
+	{ "gemini://CAPSULE.example:1965/a/./b/../c.gmi", 20, "/a/c.gmi",
+	  NULL },
+	{ "gemini://capsule.example/search?dist%20sys", 20, "/search",
 	  "dist%20sys" },
-	{ "gemini://capsule.example/a%20b", NULL, 20, "/a b", NULL },
-	{ "GEMINI://capsule.example/", NULL, 20, "/", NULL },
-	{ "gemini://capsule.example:/", NULL, 20, "/", NULL },
-	{ "", NULL, 59, NULL, NULL },
-	{ "/relative", NULL, 59, NULL, NULL },
-	{ "gemini://u@capsule.example/", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/#f", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/\x01", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/%2", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/%00x", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/../x", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/%2e%2e/x", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/a/%2E%2E%2F..%2Fx", NULL, 59, NULL, NULL },
-	{ "gemini://capsule.example/\xc3", NULL, 59, NULL, NULL },
-	{ "gemini://[::1/", NULL, 59, NULL, NULL },
-	{ "https://capsule.example/", NULL, 53, NULL, NULL },
-	{ "gemini://other.example/", NULL, 53, NULL, NULL },
-	{ "gemini://capsule.example:1966/", NULL, 53, NULL, NULL },
-	{ "gemini://capsule.example/", "other.example", 53, NULL, NULL },
+	{ "gemini://capsule.example/a%20b", 20, "/a b", NULL },
+	{ "GEMINI://capsule.example/", 20, "/", NULL },
+	{ "gemini://capsule.example:/", 20, "/", NULL },
+	{ "", 59, NULL, NULL },
+	{ "/relative", 59, NULL, NULL },
+	{ "gemini://u@capsule.example/", 59, NULL, NULL },
+	{ "gemini://capsule.example/#f", 59, NULL, NULL },
+	{ "gemini://capsule.example/\x01", 59, NULL, NULL },
+	{ "gemini://capsule.example/%2", 59, NULL, NULL },
+	{ "gemini://capsule.example/%00x", 59, NULL, NULL },
+	{ "gemini://capsule.example/../x", 59, NULL, NULL },
+	{ "gemini://capsule.example/%2e%2e/x", 59, NULL, NULL },
+	{ "gemini://capsule.example/a/%2E%2E%2F..%2Fx", 59, NULL, NULL },
+	{ "gemini://capsule.example/\xc3", 59, NULL, NULL },
+	{ "gemini://[::1/", 59, NULL, NULL },
+	{ "https://capsule.example/", 53, NULL, NULL },
+	{ "gemini://other.example/", 53, NULL, NULL },
+	{ "gemini://capsule.example:1966/", 53, NULL, NULL },
+	{ "gemini://www.capsule.example/", 20, "/", NULL },
+	{ "gemini://Other.Name/x", 20, "/x", NULL },
+	{ "gemini://name/", 53, NULL, NULL },
+	{ "gemini://www.capsule.example.evil/", 53, NULL, NULL },
 };
 
 START_TEST(test_gemini_parse)
@@ -49,7 +54,7 @@ START_TEST(test_gemini_parse)
 	size_t len = strlen(requests[_i].line);
 
 	memcpy(line, requests[_i].line, len + 1);
-	st = gemini_parse(line, len, &server, requests[_i].sni, &req, &why);
+	st = gemini_parse(line, len, &server, &req, &why);
 	ck_assert_msg(st == requests[_i].status, "%s: got %d (%s)",
 	    requests[_i].line, st, why ? why : "");
 	if (st == GEMINI_SUCCESS) {
@@ -73,10 +78,10 @@ START_TEST(test_gemini_parse_lengths)
 	strcpy(line, "gemini://capsule.example/");
 	len = strlen(line);
 	memset(line + len, 'a', 1024 - len);
-	ck_assert_int_eq(gemini_parse(line, 1024, &server, NULL, &req, &why),
+	ck_assert_int_eq(gemini_parse(line, 1024, &server, &req, &why),
 	    GEMINI_SUCCESS);
 	memset(line + len, 'a', 1025 - len);
-	ck_assert_int_eq(gemini_parse(line, 1025, &server, NULL, &req, &why),
+	ck_assert_int_eq(gemini_parse(line, 1025, &server, &req, &why),
 	    GEMINI_BAD_REQUEST);
 }
 END_TEST

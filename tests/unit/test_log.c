@@ -23,7 +23,8 @@ log_one(const char *request, int status, unsigned long long bytes)
 	ck_assert_int_ne(fd = mkstemp(path), -1);
 	close(fd);
 	ck_assert_int_eq(log_access_open(path, &err), 0);
-	log_access("192.0.2.7", "gopher", request, status, bytes, 12034);
+	log_access("192.0.2.7", "gopher", request, status, bytes, 12034,
+	    "capsule.example");
 	ck_assert_int_eq(log_access_open("off", &err), 0);
 	text = test_read_file(path, &len);
 	unlink(path);
@@ -39,7 +40,8 @@ START_TEST(test_log_access_line)
 	/* [28/Nov/2026:21:30:00 +0000] then the fields, one line. */
 	ck_assert_int_eq(text[0], '[');
 	ck_assert_ptr_nonnull(rest);
-	ck_assert_str_eq(rest, "] 192.0.2.7 gopher \"/a b\" 20 1234 12.034\n");
+	ck_assert_str_eq(rest, "] 192.0.2.7 gopher \"/a b\" 20 1234 12.034 "
+	    "capsule.example\n");
 	free(text);
 }
 END_TEST
@@ -49,7 +51,8 @@ START_TEST(test_log_access_escapes)
 	char *text = log_one("q\"\\\r\n\t\x7f", 59, 0);
 
 	ck_assert_ptr_nonnull(strstr(text,
-	    " gopher \"q\\\"\\\\\\x0d\\x0a\\x09\\x7f\" 59 0 12.034\n"));
+	    " gopher \"q\\\"\\\\\\x0d\\x0a\\x09\\x7f\" 59 0 12.034 "
+	    "capsule.example\n"));
 	/* One request is one line. */
 	ck_assert_ptr_eq(strchr(text, '\n'), text + strlen(text) - 1);
 	free(text);
@@ -67,7 +70,8 @@ START_TEST(test_log_access_long_request)
 	request[n] = '\0';
 	text = log_one(request, 59, 7);
 	ck_assert_uint_lt(strlen(text), 4608);
-	ck_assert_ptr_nonnull(strstr(text, "\\x01...\" 59 7 12.034\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+	    "\\x01...\" 59 7 12.034 capsule.example\n"));
 	ck_assert_ptr_eq(strchr(text, '\n'), text + strlen(text) - 1);
 	free(text);
 	free(request);
@@ -100,15 +104,18 @@ START_TEST(test_log_access_file_buffered_and_reopened)
 	buf_printf(&path, "%s/access.log", folder);
 	buf_printf(&moved, "%s/access.log.1", folder);
 	ck_assert_int_eq(log_access_open(path.data, &err), 0);
-	log_access("192.0.2.1", "gemini", "first", 20, 1, 1000);
+	log_access("192.0.2.1", "gemini", "first", 20, 1, 1000,
+	    "capsule.example");
 	/* Gathered in this thread's buffer until a flush. */
 	ck_assert(!file_has(path.data, "\"first\""));
 	log_access_flush();
-	ck_assert(file_has(path.data, "\"first\" 20 1 1.000\n"));
+	ck_assert(file_has(path.data,
+	    "\"first\" 20 1 1.000 capsule.example\n"));
 	/* logrotate moves the file, SIGUSR1 reopens it by name. */
 	ck_assert_int_eq(rename(path.data, moved.data), 0);
 	log_access_reopen();
-	log_access("192.0.2.1", "gemini", "second", 20, 1, 1);
+	log_access("192.0.2.1", "gemini", "second", 20, 1, 1,
+	    "capsule.example");
 	log_access_flush();
 	ck_assert(file_has(path.data, "\"second\""));
 	ck_assert(!file_has(path.data, "\"first\""));
@@ -154,14 +161,17 @@ START_TEST(test_log_access_write_errors_are_told)
 
 	log_init(LOG_LEVEL_INFO);
 	ck_assert_int_eq(log_access_open("/dev/full", &err), 0);
-	log_access("192.0.2.1", "gemini", "lost one", 20, 1, 1);
-	log_access("192.0.2.1", "gemini", "lost two", 20, 1, 1);
+	log_access("192.0.2.1", "gemini", "lost one", 20, 1, 1,
+	    "capsule.example");
+	log_access("192.0.2.1", "gemini", "lost two", 20, 1, 1,
+	    "capsule.example");
 	said = log_flush_said();
 	ck_assert_msg(strstr(said, "error: writing the access log: No space "
 	    "left on device; 2 lines lost so far\n") != NULL, "%s", said);
 	free(said);
 	/* Within the minute, another loss is counted but not said. */
-	log_access("192.0.2.1", "gemini", "lost three", 20, 1, 1);
+	log_access("192.0.2.1", "gemini", "lost three", 20, 1, 1,
+	    "capsule.example");
 	said = log_flush_said();
 	ck_assert_str_eq(said, "");
 	free(said);
@@ -169,12 +179,14 @@ START_TEST(test_log_access_write_errors_are_told)
 	ck_assert_int_ne(fd = mkstemp(path), -1);
 	close(fd);
 	ck_assert_int_eq(log_access_open(path, &err), 0);
-	log_access("192.0.2.1", "gemini", "kept", 20, 1, 1);
+	log_access("192.0.2.1", "gemini", "kept", 20, 1, 1,
+	    "capsule.example");
 	said = log_flush_said();
 	ck_assert_msg(strstr(said, "writing the access log again; 3 lines "
 	    "lost\n") != NULL, "%s", said);
 	free(said);
-	log_access("192.0.2.1", "gemini", "kept too", 20, 1, 1);
+	log_access("192.0.2.1", "gemini", "kept too", 20, 1, 1,
+	    "capsule.example");
 	said = log_flush_said();
 	ck_assert_str_eq(said, "");
 	free(said);

@@ -100,7 +100,8 @@ tls_pump(SSL *client, SSL *server)
  * client's session from this connection (the caller frees it).
  */
 static bool
-tls_connect(SSL_CTX *server_ctx, SSL_SESSION *resume, SSL_SESSION **fresh)
+tls_connect_as(SSL_CTX *server_ctx, const char *sni, SSL_SESSION *resume,
+    SSL_SESSION **fresh)
 {
 	SSL_CTX *client_ctx = SSL_CTX_new(TLS_client_method());
 	SSL *client, *server;
@@ -118,7 +119,7 @@ tls_connect(SSL_CTX *server_ctx, SSL_SESSION *resume, SSL_SESSION **fresh)
 	SSL_set_bio(server, sbio, sbio);
 	SSL_set_connect_state(client);
 	SSL_set_accept_state(server);
-	ck_assert_int_eq(SSL_set_tlsext_host_name(client, "localhost"), 1);
+	ck_assert_int_eq(SSL_set_tlsext_host_name(client, sni), 1);
 	if (resume != NULL)
 		ck_assert_int_eq(SSL_set_session(client, resume), 1);
 	tls_pump(client, server);
@@ -138,6 +139,12 @@ tls_connect(SSL_CTX *server_ctx, SSL_SESSION *resume, SSL_SESSION **fresh)
 	SSL_free(server);
 	SSL_CTX_free(client_ctx);
 	return reused;
+}
+
+static bool
+tls_connect(SSL_CTX *server_ctx, SSL_SESSION *resume, SSL_SESSION **fresh)
+{
+	return tls_connect_as(server_ctx, "localhost", resume, fresh);
 }
 
 /* The ticket a session carries, for comparing two of them. */
@@ -161,7 +168,7 @@ tls_server(struct tls_files *tf)
 	SSL_CTX *ctx;
 
 	tls_files_make(tf, false);
-	ctx = tlsctx_new(tf->cert, tf->key, &err);
+	ctx = tlsctx_new(tf->cert, tf->key, "capsule.example", &err);
 	ck_assert_msg(ctx != NULL, "tlsctx_new: %s", err.data);
 	buf_release(&err);
 	ck_assert_int_eq(tlsctx_rotate_tickets(), 0);
@@ -218,7 +225,8 @@ START_TEST(test_tlsctx_contexts_share_ticket_keys)
 	struct tls_files tf;
 	SSL_CTX *ctx = tls_server(&tf);
 	struct buf err = BUF_INIT;
-	SSL_CTX *reloaded = tlsctx_new(tf.cert, tf.key, &err);
+	SSL_CTX *reloaded = tlsctx_new(tf.cert, tf.key, "capsule.example",
+	    &err);
 	SSL_SESSION *s1, *s2;
 
 	/* A reload builds a new context; clients keep resuming. */
@@ -234,6 +242,54 @@ START_TEST(test_tlsctx_contexts_share_ticket_keys)
 }
 END_TEST
 
+/* The second capsule's context, which the picker switches to by name. */
+static SSL_CTX *tls_other_ctx;
+
+static SSL_CTX *
+tls_pick(SSL *ssl, const char *name, size_t len)
+{
+	(void)ssl;
+	if (name != NULL && len == 9 && memcmp(name, "b.example", 9) == 0)
+		return tls_other_ctx;
+	return NULL;
+}
+
+START_TEST(test_tlsctx_tickets_stay_with_their_capsule)
+{
+	struct tls_files tf;
+	struct buf err = BUF_INIT;
+	SSL_CTX *a, *b;
+	SSL_SESSION *first, *again, *crossed, *direct;
+
+	tls_files_make(&tf, false);
+	/* The same certificate, so that only the capsule differs. */
+	a = tlsctx_new(tf.cert, tf.key, "a.example", &err);
+	b = tlsctx_new(tf.cert, tf.key, "b.example", &err);
+	ck_assert_msg(a != NULL && b != NULL, "%s", buf_str(&err));
+	ck_assert_int_eq(tlsctx_rotate_tickets(), 0);
+	tls_other_ctx = b;
+	tlsctx_set_picker(tls_pick);
+	ck_assert(!tls_connect_as(a, "a.example", NULL, &first));
+	ck_assert_msg(tls_connect_as(a, "a.example", first, &again),
+	    "a ticket does not resume on its own capsule");
+	/* The hello names b: the picker switches before the ticket is
+	 * read, and a's ticket is no key of b's. */
+	ck_assert_msg(!tls_connect_as(a, "b.example", first, &crossed),
+	    "a's ticket resumed on b, picked by name");
+	ck_assert_msg(!tls_connect_as(b, "a.example", first, &direct),
+	    "a's ticket resumed on b's context");
+	tlsctx_set_picker(NULL);
+	SSL_SESSION_free(first);
+	SSL_SESSION_free(again);
+	SSL_SESSION_free(crossed);
+	SSL_SESSION_free(direct);
+	SSL_CTX_free(a);
+	SSL_CTX_free(b);
+	buf_release(&err);
+	tls_files_remove(&tf);
+}
+END_TEST
+
 START_TEST(test_tlsctx_errors_name_the_file)
 {
 	struct tls_files tf;
@@ -241,13 +297,15 @@ START_TEST(test_tlsctx_errors_name_the_file)
 	char missing[128];
 
 	tls_files_make(&tf, true);
-	ck_assert_ptr_null(tlsctx_new(tf.cert, tf.key, &err));
+	ck_assert_ptr_null(tlsctx_new(tf.cert, tf.key, "capsule.example",
+	    &err));
 	/* OpenSSL finds the mismatch as it loads the key. */
 	ck_assert_msg(strncmp(err.data, tf.key, strlen(tf.key)) == 0 &&
 	    strstr(err.data, "cannot load key") != NULL, "%s", err.data);
 	buf_release(&err);
 	snprintf(missing, sizeof(missing), "%s/none.pem", tf.dir);
-	ck_assert_ptr_null(tlsctx_new(missing, tf.key, &err));
+	ck_assert_ptr_null(tlsctx_new(missing, tf.key, "capsule.example",
+	    &err));
 	ck_assert_msg(strstr(err.data, "cannot load certificate") != NULL,
 	    "%s", err.data);
 	ck_assert_ptr_nonnull(strstr(err.data, missing));
@@ -265,6 +323,7 @@ tlsctx_test_suite(void)
 	tcase_add_test(tc, test_tlsctx_resumes_with_a_fresh_ticket);
 	tcase_add_test(tc, test_tlsctx_ticket_outlives_one_rotation_not_two);
 	tcase_add_test(tc, test_tlsctx_contexts_share_ticket_keys);
+	tcase_add_test(tc, test_tlsctx_tickets_stay_with_their_capsule);
 	tcase_add_test(tc, test_tlsctx_errors_name_the_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -25,6 +25,7 @@ Suite	*heap_test_suite(void);
 Suite	*tlsctx_test_suite(void);
 Suite	*frame_test_suite(void);
 Suite	*answer_test_suite(void);
+Suite	*capsules_test_suite(void);
 
 /* Reads a whole file; the caller frees the result.  Fails the test when
  * the file cannot be read. */
