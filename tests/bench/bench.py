@@ -13,6 +13,12 @@ The OpenSSL floor also runs with resumed sessions, and a third copy of it
 saves OpenSSL itself, and what OpenSSL alone holds per idle connection,
 measured beside capsuled's figures.
 
+Last, the capsules row: capsuled with one configured capsule against
+capsuled with 1 000 (each its own certificate and a copy of the seed
+list), requests spread over 10 of them by SNI: Gemini CPU per request and
+handshake latency, as a ratio, and the memory an idle configured capsule
+costs.  BENCH_PART=capsules runs that row alone.
+
 Usage: bench.py BUILD_DIR [SECONDS_PER_RUN]
 """
 import os
@@ -161,7 +167,9 @@ def main():
     subprocess.run(["ip", "-n", NS, "link", "set", "lo", "up"], check=True)
     procs = {}
     try:
-        run(build, binary, lg, floor, work, seconds, procs)
+        if os.environ.get("BENCH_PART") != "capsules":
+            run(build, binary, lg, floor, work, seconds, procs)
+        capsules_row(binary, lg, work, seconds, procs)
     finally:
         for p in procs.values():
             p.send_signal(signal.SIGTERM)
@@ -358,6 +366,112 @@ def report(results, pid_of, lg):
     print("  idle gemini, capsuled / floor-idle (OpenSSL alone): %.2fx" % (
         idle[("capsuled", "gemini")] / max(idle[("floor-idle", "gemini")],
                                            0.01)))
+
+
+CAPSULES = 1000
+SPREAD = 10
+
+
+def make_capsules(work, n):
+    """n capsules c0000.example ..., each with its own folder holding the
+    seed list and its own certificate; returns their names and blocks."""
+    names, blocks = [], []
+    for i in range(n):
+        name = "c%04d.example" % i
+        folder = os.path.join(work, "capsules", name)
+        os.makedirs(os.path.join(folder, "content"))
+        shutil.copy(os.path.join(ROOT, "content", "index.md"),
+                    os.path.join(folder, "content"))
+        cert, key = (os.path.join(folder, "cert.pem"),
+                     os.path.join(folder, "key.pem"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "30", "-subj",
+                        "/CN=" + name, "-addext", "subjectAltName=DNS:" +
+                        name], check=True, capture_output=True)
+        names.append(name)
+        blocks.append((name, os.path.join(folder, "content"), cert, key))
+    return names, blocks
+
+
+def capsules_conf(work, label, blocks, port):
+    """The first block is the top level (the default capsule)."""
+    name, content, cert, key = blocks[0]
+    path = os.path.join(work, label + ".conf")
+    with open(path, "w") as f:
+        f.write("hostname %s\nlisten 127.0.0.1\ngopher_port 0\n"
+                "gemini_port %d\ncontent %s\ncert %s\nkey %s\nworkers 1\n"
+                "watch no\nread_timeout 60\nmax_connections 20000\n"
+                "access_log off\n" % (name, port, content, cert, key))
+        for name, content, cert, key in blocks[1:]:
+            f.write("capsule %s {\n\tcontent %s\n\tcert %s\n\tkey %s\n"
+                    "}\n" % (name, content, cert, key))
+    return path
+
+
+def capsules_row(binary, lg, work, seconds, procs):
+    t0 = time.time()
+    names, blocks = make_capsules(work, CAPSULES)
+    made = time.time() - t0
+    one = capsules_conf(work, "one", blocks[:1], 1995)
+    many = capsules_conf(work, "many", blocks, 1996)
+    t0 = time.time()
+    procs["capsules-1"] = start(in_ns(0, binary, "-f", one))
+    procs["capsules-%d" % CAPSULES] = start(in_ns(0, binary, "-f", many))
+    wait_port(1995)
+    wait_port(1996)
+    print("\ncapsules: %d made in %.0f s, both servers up in %.1f s" % (
+        CAPSULES, made, time.time() - t0))
+    spread = ",".join(names[i * (CAPSULES // SPREAD)] for i in
+                      range(SPREAD))
+    runs = [("1 capsule", 1995, names[0], procs["capsules-1"].pid),
+            ("%d capsules" % CAPSULES, 1996, spread,
+             procs["capsules-%d" % CAPSULES].pid)]
+    # Idle first: both servers have only started.
+    time.sleep(SETTLE_SECONDS)
+    rss = {label: rss_kib(pid) for label, _, _, pid in runs}
+    results = {}
+    for conc in (1, 16):
+        for _ in range(ROUNDS):
+            for label, port, sni, pid in runs:
+                cmd = in_ns(1, lg, "-m", "gemini", "-p", port, "-q", "x",
+                            "-c", conc, "-t", seconds, "-s", sni, "-e",
+                            "20 ")
+                c0 = cpu_seconds(pid)
+                r = subprocess.run(cmd, capture_output=True, text=True,
+                                   preexec_fn=raise_limits,
+                                   timeout=seconds + 60)
+                words = r.stdout.split()
+                got = {words[i]: float(words[i + 1])
+                       for i in range(0, len(words), 2)}
+                results.setdefault((conc, label), []).append(
+                    (got, cpu_seconds(pid) - c0))
+    print("%-5s %-15s %9s %11s %12s %12s %7s" % (
+        "conc", "server", "req/s", "cpu us/req", "hs p50 us", "hs p99 us",
+        "errors"))
+    for (conc, label), rs in results.items():
+        s = summarise(rs)
+        hs50 = sorted(r["hs_p50_us"] for r, _ in rs)[len(rs) // 2]
+        hs99 = max(r["hs_p99_us"] for r, _ in rs)
+        results[(conc, label)] = (s, hs50, hs99, rs)
+        print("%-5d %-15s %9.0f %11.1f %12.0f %12.0f %7d" % (
+            conc, label, s["rps"], s["cpu_us"], hs50, hs99, s["errors"]))
+    print("ratios, %d capsules (requests over %d of them) / 1 capsule:" % (
+        CAPSULES, SPREAD))
+    for conc in (1, 16):
+        a = results[(conc, "1 capsule")]
+        b = results[(conc, "%d capsules" % CAPSULES)]
+        rounds = sorted(summarise([y])["cpu_us"] / summarise([x])["cpu_us"]
+                        for x, y in zip(a[3], b[3]))
+        print("  c=%-3d cpu/request %.2fx [%.2f-%.2f], handshake p50 %.2fx, "
+              "p99 %.2fx (goal: at most 1.05x)" % (
+                  conc, b[0]["cpu_us"] / a[0]["cpu_us"], rounds[0],
+                  rounds[-1], b[1] / a[1], b[2] / a[2]))
+    per = (rss["%d capsules" % CAPSULES] - rss["1 capsule"]) / (CAPSULES - 1)
+    print("  idle configured capsule (its snapshot of the seed list and its "
+          "SSL_CTX): %.1f KiB each (RSS %d KiB with 1, %d KiB with %d; "
+          "goal: under 200 KiB)" % (per, rss["1 capsule"],
+                                    rss["%d capsules" % CAPSULES], CAPSULES))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,15 @@
  * and prints one line of figures.
  *
  *   loadgen -m gopher|gemini -a ADDR -p PORT -q REQUEST [-c N]
- *           [-n COUNT | -t SECONDS] [-r] [-e PREFIX]
+ *           [-n COUNT | -t SECONDS] [-r] [-e PREFIX] [-s NAME,NAME...]
  *   loadgen -m gopher|gemini -a ADDR -p PORT -i IDLE
  *
  * -r resumes TLS sessions (tickets); -e checks every answer starts with
- * PREFIX.  -i opens IDLE connections (Gemini: handshake done, nothing
- * sent), prints "idle N", and holds them until its standard input ends.
+ * PREFIX.  -s spreads Gemini connections over the names, in turn: each
+ * sends its name as SNI and asks for gemini://NAME/ (instead of REQUEST).
+ * -i opens IDLE connections (Gemini: handshake done, nothing sent),
+ * prints "idle N", and holds them until its standard input ends.  Gemini
+ * runs print the handshakes' p50 and p99 too (connect to handshake done).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +42,9 @@ struct slot {
 	size_t		 got;
 	char		 head[64];
 	double		 start;
+	char		 req[300];	/* with -s: this connection's */
+	size_t		 req_len;
+	const char	*name;		/* its SNI */
 };
 
 struct opts {
@@ -52,6 +58,8 @@ struct opts {
 	bool		 resume;
 	const char	*expect;
 	int		 idle;
+	char		*names[1024];	/* -s */
+	int		 nnames;
 };
 
 static SSL_CTX *ctx;
@@ -59,6 +67,20 @@ static SSL_SESSION *session;
 static int epfd;
 static double *latencies;
 static long nlat, latcap, errors, started, resumed;
+static double *handshakes;
+static long nhs, hscap;
+
+static void
+push(double **v, long *n, long *cap, double x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		*v = realloc(*v, (size_t)*cap * sizeof(double));
+		if (*v == NULL)
+			abort();
+	}
+	(*v)[(*n)++] = x;
+}
 
 static double
 now(void)
@@ -113,6 +135,13 @@ slot_start(struct slot *s, const struct opts *o)
 	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	s->sent = s->got = 0;
 	s->start = now();
+	s->name = "localhost";
+	s->req_len = 0;
+	if (o->nnames > 0) {
+		s->name = o->names[started % o->nnames];
+		s->req_len = (size_t)snprintf(s->req, sizeof(s->req),
+		    "gemini://%s/\r\n", s->name);
+	}
 	started++;
 	if (connect(s->fd, (const struct sockaddr *)&o->addr,
 	    sizeof(o->addr)) == -1 && errno != EINPROGRESS) {
@@ -147,11 +176,7 @@ slot_done(struct slot *s, const struct opts *o)
 		slot_fail(s);
 		return;
 	}
-	if (nlat == latcap) {
-		latcap = latcap ? latcap * 2 : 4096;
-		latencies = realloc(latencies, (size_t)latcap * sizeof(double));
-	}
-	latencies[nlat++] = now() - s->start;
+	push(&latencies, &nlat, &latcap, now() - s->start);
 	if (s->ssl != NULL && SSL_session_reused(s->ssl))
 		resumed++;
 	/* Answer the server's close_notify, as clients do: a session not
@@ -192,7 +217,7 @@ slot_step(struct slot *s, const struct opts *o)
 		}
 		s->ssl = SSL_new(ctx);
 		SSL_set_fd(s->ssl, s->fd);
-		SSL_set_tlsext_host_name(s->ssl, "localhost");
+		SSL_set_tlsext_host_name(s->ssl, s->name);
 		if (o->resume && session != NULL)
 			SSL_set_session(s->ssl, session);
 		s->state = SLOT_HANDSHAKE;
@@ -203,6 +228,7 @@ slot_step(struct slot *s, const struct opts *o)
 				slot_fail(s);
 			return;
 		}
+		push(&handshakes, &nhs, &hscap, now() - s->start);
 		if (o->idle > 0) {
 			slot_watch(s, EPOLL_CTL_MOD, 0);
 			s->state = SLOT_WRITE;
@@ -215,18 +241,21 @@ slot_step(struct slot *s, const struct opts *o)
 		break;
 	}
 	if (s->state == SLOT_WRITE) {
-		while (s->sent < o->request_len) {
+		const char *req = s->req_len > 0 ? s->req : o->request;
+		size_t req_len = s->req_len > 0 ? s->req_len : o->request_len;
+
+		while (s->sent < req_len) {
 			if (s->ssl != NULL) {
-				rc = SSL_write(s->ssl, o->request + s->sent,
-				    (int)(o->request_len - s->sent));
+				rc = SSL_write(s->ssl, req + s->sent,
+				    (int)(req_len - s->sent));
 				if (rc <= 0) {
 					if (slot_ssl_wait(s, rc) == -1)
 						slot_fail(s);
 					return;
 				}
 				n = rc;
-			} else if ((n = write(s->fd, o->request + s->sent,
-			    o->request_len - s->sent)) == -1) {
+			} else if ((n = write(s->fd, req + s->sent,
+			    req_len - s->sent)) == -1) {
 				if (errno == EAGAIN) {
 					slot_watch(s, EPOLL_CTL_MOD, EPOLLOUT);
 					return;
@@ -319,7 +348,8 @@ static int
 usage(void)
 {
 	fputs("usage: loadgen -m gopher|gemini -a addr -p port -q request "
-	    "[-c n] [-n count | -t seconds] [-r] [-e prefix] [-i idle]\n",
+	    "[-c n] [-n count | -t seconds] [-r] [-e prefix] [-s names] "
+	    "[-i idle]\n",
 	    stderr);
 	return 2;
 }
@@ -336,7 +366,7 @@ main(int argc, char **argv)
 
 	o.addr.sin_family = AF_INET;
 	o.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	while ((ch = getopt(argc, argv, "m:a:p:q:c:n:t:re:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "m:a:p:q:c:n:t:re:i:s:")) != -1) {
 		switch (ch) {
 		case 'm':
 			o.gemini = strcmp(optarg, "gemini") == 0;
@@ -368,6 +398,12 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			o.idle = atoi(optarg);
+			break;
+		case 's':
+			for (char *save = NULL, *w = strtok_r(optarg, ",",
+			    &save); w != NULL && o.nnames < 1024;
+			    w = strtok_r(NULL, ",", &save))
+				o.names[o.nnames++] = w;
 			break;
 		default:
 			return usage();
@@ -430,10 +466,13 @@ main(int argc, char **argv)
 	}
 	elapsed = now() - t0;
 	qsort(latencies, (size_t)nlat, sizeof(double), cmp_double);
+	qsort(handshakes, (size_t)nhs, sizeof(double), cmp_double);
 	printf("requests %ld errors %ld seconds %.3f rps %.1f p50_us %.0f "
-	    "p99_us %.0f resumed %ld\n", nlat, errors, elapsed,
-	    (double)nlat / elapsed,
+	    "p99_us %.0f resumed %ld hs_p50_us %.0f hs_p99_us %.0f\n", nlat,
+	    errors, elapsed, (double)nlat / elapsed,
 	    nlat ? latencies[nlat / 2] * 1e6 : 0.0,
-	    nlat ? latencies[(nlat * 99) / 100] * 1e6 : 0.0, resumed);
+	    nlat ? latencies[(nlat * 99) / 100] * 1e6 : 0.0, resumed,
+	    nhs ? handshakes[nhs / 2] * 1e6 : 0.0,
+	    nhs ? handshakes[(nhs * 99) / 100] * 1e6 : 0.0);
 	return 0;
 }
