@@ -65,8 +65,16 @@ capsules_load(struct config *cfg, const struct gen *old,
 
 		if (how->only != NULL && was != NULL &&
 		    strcmp(how->only, cc->name) != 0) {
-			c = capsule_ref(was);
-		} else if ((c = capsule_load(cc, &load, &why)) != NULL) {
+			made[n++] = capsule_ref(was);
+			continue;
+		}
+		/* A block the config could not read fails as a load does. */
+		c = NULL;
+		if (cc->error != NULL)
+			buf_adds(&why, cc->error);
+		else
+			c = capsule_load(cc, &load, &why);
+		if (c != NULL) {
 			loaded++;
 			if (old != NULL && (capsules_changed(c, was) ||
 			    cfg->ncapsules == 1))
@@ -74,9 +82,9 @@ capsules_load(struct config *cfg, const struct gen *old,
 		} else if (old == NULL) {
 			/* At start nothing is served yet: any capsule that
 			 * cannot load is the operator's to fix now. */
-			buf_printf(err, "%s%s", i > 0 ? "capsule " : "",
-			    i > 0 ? cc->name : "");
-			buf_printf(err, "%s%s", i > 0 ? ": " : "", why.data);
+			if (i > 0)
+				buf_printf(err, "capsule %s: ", cc->name);
+			buf_add(err, why.data, why.len);
 			goto fail;
 		} else {
 			failed++;

@@ -29,6 +29,7 @@ config_capsule_release(struct config_capsule *cc)
 	free(cc->key);
 	free(cc->lang);
 	free(cc->source_url);
+	free(cc->error);
 	memset(cc, 0, sizeof(*cc));
 }
 
@@ -44,6 +45,7 @@ config_capsule_copy(struct config_capsule *d, const struct config_capsule *s)
 	d->key = config_strdup(s->key);
 	d->lang = config_strdup(s->lang);
 	d->source_url = config_strdup(s->source_url);
+	d->error = config_strdup(s->error);
 }
 
 /* (Re)makes capsules[0], the default capsule, from the top level. */
@@ -82,7 +84,8 @@ config_capsule_equal(const struct config_capsule *a,
 	    !config_str_equal(a->cert, b->cert) ||
 	    !config_str_equal(a->key, b->key) ||
 	    !config_str_equal(a->lang, b->lang) ||
-	    !config_str_equal(a->source_url, b->source_url))
+	    !config_str_equal(a->source_url, b->source_url) ||
+	    a->error != NULL || b->error != NULL)
 		return false;
 	for (size_t i = 0; i < a->naliases; i++)
 		if (strcmp(a->aliases[i], b->aliases[i]) != 0)
@@ -531,14 +534,82 @@ config_claim_name(const struct config *c, struct hmap *names,
 }
 
 /*
+ * Something is wrong with capsule number i's block (why, with file and
+ * line): for a reload, that capsule fails alone (its first reason is
+ * kept); otherwise the file does.  Returns -1 when the whole file fails.
+ */
+static int
+config_block_fails(struct config *c, size_t i, bool reload, struct buf *err,
+    const struct buf *why)
+{
+	if (!reload || i == 0) {
+		buf_add(err, why->data, why->len);
+		return -1;
+	}
+	if (c->capsules[i].error == NULL)
+		c->capsules[i].error = xstrdup(why->data);
+	return 0;
+}
+
+/* Fills in what capsule cc's block left out: the top level's. */
+static void
+config_inherit(struct config_capsule *cc, const struct config_capsule *top)
+{
+	if (cc->lang == NULL)
+		cc->lang = xstrdup(top->lang);
+	if (cc->source_url == NULL)
+		cc->source_url = config_strdup(top->source_url);
+	if (cc->wrap == 0)
+		cc->wrap = top->wrap;
+	if (cc->search_results == 0)
+		cc->search_results = top->search_results;
+	if (cc->page_max == 0)
+		cc->page_max = top->page_max;
+}
+
+/* Claims capsule i's names and port, or says why it cannot have them
+ * (into why, with the file's name). */
+static bool
+config_claim(struct config *c, size_t i, struct hmap *names,
+    const char *file, struct buf *why)
+{
+	struct config_capsule *cc = &c->capsules[i];
+
+	if (config_claim_name(c, names, cc->name, i, file, why) == -1)
+		return false;
+	for (size_t j = 0; j < cc->naliases; j++)
+		if (config_claim_name(c, names, cc->aliases[j], i, file,
+		    why) == -1)
+			return false;
+	if (i == 0 || cc->gopher_port == 0)
+		return true;
+	if (cc->gopher_port == c->gemini_port ||
+	    cc->gopher_port == c->gopher_port) {
+		buf_printf(why, "%s:%u: capsule %s: gopher_port %u is the top "
+		    "level's", file, cc->line, cc->name, cc->gopher_port);
+		return false;
+	}
+	for (size_t j = 1; j < i; j++)
+		if (c->capsules[j].error == NULL &&
+		    c->capsules[j].gopher_port == cc->gopher_port) {
+			buf_printf(why, "%s:%u: capsule %s: gopher_port %u is "
+			    "capsule %s's", file, cc->line, cc->name,
+			    cc->gopher_port, c->capsules[j].name);
+			return false;
+		}
+	return true;
+}
+
+/*
  * After the last line: each block has what it must, takes the top level's
  * settings it left out, and no two capsules share a name or a port.
  */
 static int
-config_close(struct config *c, const char *file, struct buf *err)
+config_close(struct config *c, const char *file, bool reload,
+    struct buf *err)
 {
-	const struct config_capsule *top = &c->capsules[0];
 	struct hmap names = HMAP_INIT;
+	struct buf why = BUF_INIT;
 	int rc = -1;
 
 	if (c->ncapsules > 1 && c->chroot) {
@@ -552,57 +623,34 @@ config_close(struct config *c, const char *file, struct buf *err)
 		const char *missing = cc->content == NULL ? "content" :
 		    cc->cert == NULL ? "cert" : cc->key == NULL ? "key" : NULL;
 
-		if (missing != NULL) {
-			buf_printf(err, "%s:%u: capsule %s: no %s", file,
-			    cc->line, cc->name, missing);
-			goto out;
-		}
-		if (cc->lang == NULL)
-			cc->lang = xstrdup(top->lang);
-		if (cc->source_url == NULL)
-			cc->source_url = config_strdup(top->source_url);
-		if (cc->wrap == 0)
-			cc->wrap = top->wrap;
-		if (cc->search_results == 0)
-			cc->search_results = top->search_results;
-		if (cc->page_max == 0)
-			cc->page_max = top->page_max;
-		if (config_claim_name(c, &names, cc->name, i, file, err) == -1)
-			goto out;
-		for (size_t j = 0; j < cc->naliases; j++)
-			if (config_claim_name(c, &names, cc->aliases[j], i,
-			    file, err) == -1)
-				goto out;
-		if (i == 0 || cc->gopher_port == 0)
+		config_inherit(cc, &c->capsules[0]);
+		buf_clear(&why);
+		/* A capsule that failed keeps its old version, names and
+		 * all: its names stay taken. */
+		if (cc->error != NULL) {
+			(void)config_claim(c, i, &names, file, &why);
 			continue;
-		if (cc->gopher_port == c->gemini_port ||
-		    cc->gopher_port == c->gopher_port) {
-			buf_printf(err, "%s:%u: capsule %s: gopher_port %u is "
-			    "the top level's", file, cc->line, cc->name,
-			    cc->gopher_port);
-			goto out;
 		}
-		for (size_t j = 1; j < i; j++)
-			if (c->capsules[j].gopher_port == cc->gopher_port) {
-				buf_printf(err, "%s:%u: capsule %s: gopher_port "
-				    "%u is capsule %s's", file, cc->line,
-				    cc->name, cc->gopher_port,
-				    c->capsules[j].name);
-				goto out;
-			}
+		if (missing != NULL)
+			buf_printf(&why, "%s:%u: capsule %s: no %s", file,
+			    cc->line, cc->name, missing);
+		if ((missing != NULL || !config_claim(c, i, &names, file,
+		    &why)) && config_block_fails(c, i, reload, err, &why) == -1)
+			goto out;
 	}
 	rc = 0;
 out:
 	hmap_free(&names, NULL);
+	buf_release(&why);
 	return rc;
 }
 
-struct config *
-config_parse(const char *text, size_t len, const char *name,
+static struct config *
+config_parse_as(const char *text, size_t len, const char *name, bool reload,
     struct buf *err)
 {
 	struct config *c = config_defaults();
-	struct buf line = BUF_INIT;
+	struct buf line = BUF_INIT, why = BUF_INIT;
 	const char *p = text, *end = text + len, *nl, *problem;
 	char *key, *value, *s;
 	unsigned lineno = 0;
@@ -639,26 +687,32 @@ config_parse(const char *text, size_t len, const char *name,
 			continue;
 		}
 		s += strcspn(s, " \t");
-		if (*s == '\0') {
-			buf_printf(err, "%s:%u: %s: missing value", name,
-			    lineno, key);
+		if (*s == '\0')
+			problem = "missing value";
+		else {
+			*s++ = '\0';
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (open == 0 && strcmp(key, "capsule") == 0)
+				problem = config_open_block(c, s, lineno, &open);
+			else if (open != 0)
+				problem = config_apply_capsule(
+				    &c->capsules[open], key, s);
+			else
+				problem = config_apply(c, key, s);
+		}
+		if (problem == NULL)
+			continue;
+		buf_clear(&why);
+		buf_printf(&why, "%s:%u: %s: %s", name, lineno, key, problem);
+		/* A block that nests another is the file's mistake: where
+		 * the blocks end is no longer known. */
+		if (open == 0 || strcmp(key, "capsule") == 0) {
+			buf_add(err, why.data, why.len);
 			goto fail;
 		}
-		*s++ = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (open == 0 && strcmp(key, "capsule") == 0)
-			problem = config_open_block(c, s, lineno, &open);
-		else if (open != 0)
-			problem = config_apply_capsule(&c->capsules[open], key,
-			    s);
-		else
-			problem = config_apply(c, key, s);
-		if (problem != NULL) {
-			buf_printf(err, "%s:%u: %s: %s", name, lineno, key,
-			    problem);
+		if (config_block_fails(c, open, reload, err, &why) == -1)
 			goto fail;
-		}
 	}
 	if (open != 0) {
 		buf_printf(err, "%s:%u: capsule %s: block not closed", name,
@@ -666,7 +720,7 @@ config_parse(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	config_make_default(c);
-	if (config_close(c, name, err) == -1)
+	if (config_close(c, name, reload, err) == -1)
 		goto fail;
 	if (c->gopher_port == 0 && c->gemini_port == 0) {
 		buf_printf(err, "%s: both gopher_port and gemini_port are 0",
@@ -679,22 +733,39 @@ config_parse(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	buf_release(&line);
+	buf_release(&why);
 	return c;
 fail:
 	buf_release(&line);
+	buf_release(&why);
 	config_free(c);
 	return NULL;
 }
 
 struct config *
-config_load(const char *path, struct buf *err)
+config_parse(const char *text, size_t len, const char *name,
+    struct buf *err)
+{
+	return config_parse_as(text, len, name, false, err);
+}
+
+struct config *
+config_parse_reload(const char *text, size_t len, const char *name,
+    struct buf *err)
+{
+	return config_parse_as(text, len, name, true, err);
+}
+
+struct config *
+config_load(const char *path, bool reload, struct buf *err)
 {
 	struct buf text = BUF_INIT;
 	struct config *c = NULL;
 
 	/* A config is a page of text: anything larger is a mistake. */
 	if (file_read(path, CONFIG_MAX_SIZE, &text, err) == 0)
-		c = config_parse(buf_str(&text), text.len, path, err);
+		c = config_parse_as(buf_str(&text), text.len, path, reload,
+		    err);
 	buf_release(&text);
 	return c;
 }

@@ -34,6 +34,8 @@ struct config_capsule {
 	unsigned	 search_results;
 	unsigned	 page_max;
 	unsigned	 line;		/* where its block starts; 0: top */
+	char		*error;		/* what is wrong with its block, when
+					 * parsed for a reload; else NULL */
 };
 
 struct config {
@@ -83,15 +85,24 @@ struct config {
 struct config	*config_parse(const char *text, size_t len, const char *name,
 		    struct buf *err);
 /*
+ * As config_parse(), for a reload: what is wrong inside a capsule block
+ * (a setting, a missing content, cert or key, a name or port another
+ * capsule has) fails that capsule alone, said in its error, so that the
+ * others still take their changes.  Anything else fails the whole file.
+ */
+struct config	*config_parse_reload(const char *text, size_t len,
+		    const char *name, struct buf *err);
+/*
  * Parses v as a decimal number from min to max (digits only, no sign, no
  * spaces) into *out: 0, or -1 when it is not one.  Also for the command
  * line.
  */
 int		 config_number(const char *v, unsigned long min,
 		    unsigned long max, unsigned *out);
-/* Reads and parses the file at path; NULL with the reason in err (also
- * when it is larger than CONFIG_MAX_SIZE). */
-struct config	*config_load(const char *path, struct buf *err);
+/* Reads and parses the file at path (for a reload: as
+ * config_parse_reload()); NULL with the reason in err (also when it is
+ * larger than CONFIG_MAX_SIZE). */
+struct config	*config_load(const char *path, bool reload, struct buf *err);
 /* A config holding only the defaults; never NULL. */
 struct config	*config_defaults(void);
 /* Whether addr (numeric) is in the limit_exempt list. */

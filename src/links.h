@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "doc.h"
-#include "hmap.h"
 #include "nav.h"
 
 /* A page's anchors, kept once its document is gone: anchor -> the

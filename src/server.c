@@ -350,7 +350,7 @@ server_reload(struct server *s, bool content_only, const char *only)
 	/* A content-only reload keeps the running config as it is. */
 	if (content_only)
 		cfg = config_dup(old);
-	else if ((cfg = config_load(s->config_path, &err)) != NULL)
+	else if ((cfg = config_load(s->config_path, true, &err)) != NULL)
 		server_keep_fixed(old, cfg);
 	if (cfg == NULL)
 		goto fail;
@@ -673,7 +673,7 @@ server_new(const char *path, bool check_only)
 
 	heap_tune();
 	s->config_path = xstrdup(path);
-	if ((cfg = config_load(path, &err)) == NULL)
+	if ((cfg = config_load(path, false, &err)) == NULL)
 		log_fatal(2, "%s", err.data);
 	if (!check_only)
 		server_open_logs(cfg);

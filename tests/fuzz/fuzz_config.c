@@ -1,6 +1,7 @@
 /* fuzz_config: the configuration parser, capsule blocks included.  A
  * config that parses has a default capsule, every capsule has what it
- * needs, no name is two capsules', and a copy is equal to it. */
+ * needs, no name is two capsules', and a copy is equal to it; parsed for
+ * a reload, it is the same. */
 #include <string.h>
 #include <strings.h>
 
@@ -38,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf err = BUF_INIT;
 	struct config *c = config_parse((const char *)data, size, "f.conf",
-	    &err);
+	    &err), *reload;
 
 	if (c == NULL)
 		FUZZ_ASSERT(err.len > 0);
@@ -51,6 +52,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strcmp(c->capsules[0].name, c->hostname) == 0);
 		check_capsules(c);
 	}
+	/* What parses whole parses for a reload too, with no capsule
+	 * failed; and a reload parse never leaves a capsule half-made. */
+	buf_clear(&err);
+	reload = config_parse_reload((const char *)data, size, "f.conf",
+	    &err);
+	FUZZ_ASSERT(c == NULL || reload != NULL);
+	for (size_t i = 0; reload != NULL && i < reload->ncapsules; i++) {
+		const struct config_capsule *cc = &reload->capsules[i];
+
+		FUZZ_ASSERT(i > 0 || cc->error == NULL);
+		FUZZ_ASSERT(c == NULL || (cc->error == NULL &&
+		    config_capsule_equal(cc, &c->capsules[i])));
+		FUZZ_ASSERT(cc->error != NULL || (cc->content != NULL &&
+		    cc->cert != NULL && cc->key != NULL));
+	}
+	config_free(reload);
 	config_free(c);
 	buf_release(&err);
 	return 0;

@@ -318,6 +318,20 @@ def test_a_failing_capsule_keeps_serving_while_others_change(ctx):
         sighup(ctx)
         assert gem(s, url(s, LISTS), LISTS)[1].startswith("# Lists")
         assert s.read_log().count("capsule %s: reload failed" % LISTS) == 2
+        # A mistake in its block: the same, and notes takes its edit.
+        with open(os.path.join(ctx["notes_content"], "index.md"), "a") as f:
+            f.write("\nA second line for the notes.\n")
+        write_config(ctx, ctx["blocks"].replace("\tlang de\n",
+                                                "\tlang d e\n\tworkers 2\n"))
+        sighup(ctx)
+        log = s.read_log()
+        assert re.search(r"capsule %s: reload failed, still serving its old "
+                         r"content: \S+:\d+: lang: not a language tag" %
+                         re.escape(LISTS), log), log[-2000:]
+        head, body, _, _, _ = gem(s, url(s, LISTS), LISTS)
+        assert head == "20 text/gemini; charset=utf-8; lang=de", head
+        assert wait_for(lambda: "A second line for the notes." in
+                        gem(s, url(s, NOTES), NOTES)[1])
     finally:
         write_config(ctx, ctx["blocks"])
         sighup(ctx)

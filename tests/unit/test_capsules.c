@@ -136,6 +136,37 @@ START_TEST(test_capsules_failing_one_keeps_its_old)
 }
 END_TEST
 
+START_TEST(test_capsules_block_with_a_mistake_keeps_its_old)
+{
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	struct gen *g1 = load(make_config("lists", true), NULL, NULL, &err);
+	struct config *cfg;
+	struct gen *g2;
+
+	ck_assert_msg(g1 != NULL, "%s", buf_str(&err));
+	buf_printf(&text, "hostname top.example\ngopher_port 7070\n"
+	    "content %s/top\ncapsule lists.example {\n\tcontent %s/lists\n"
+	    "\tcert c\n\tkey k\n\tlang e n\n}\n"
+	    "capsule notes.example {\n\tcontent %s/notes\n\tcert c\n"
+	    "\tkey k\n\twrap 40\n}\n", root, root, root);
+	cfg = config_parse_reload(text.data, text.len, "x.conf", &err);
+	ck_assert_msg(cfg != NULL, "%s", buf_str(&err));
+	g2 = load(cfg, g1, NULL, &err);
+	ck_assert_ptr_nonnull(g2);
+	/* lists keeps what it served, alias and port included; notes takes
+	 * its change. */
+	ck_assert_ptr_eq(g2->capsules[1], g1->capsules[1]);
+	ck_assert_ptr_null(g2->config->capsules[1].error);
+	ck_assert_uint_eq(g2->config->capsules[1].naliases, 1);
+	ck_assert_ptr_eq(gen_gopher(g2, 7071), g2->capsules[1]);
+	ck_assert_uint_eq(g2->capsules[2]->config.wrap, 40);
+	gen_unref(g1);
+	gen_unref(g2);
+	buf_release(&text);
+	buf_release(&err);
+}
+END_TEST
+
 START_TEST(test_capsules_only_one_and_removal)
 {
 	struct buf err = BUF_INIT;
@@ -183,6 +214,7 @@ capsules_test_suite(void)
 	tcase_add_checked_fixture(tc, capsules_setup, capsules_teardown);
 	tcase_add_test(tc, test_capsules_lookups);
 	tcase_add_test(tc, test_capsules_failing_one_keeps_its_old);
+	tcase_add_test(tc, test_capsules_block_with_a_mistake_keeps_its_old);
 	tcase_add_test(tc, test_capsules_only_one_and_removal);
 	tcase_add_test(tc, test_capsules_failing_at_start);
 	suite_add_tcase(s, tc);

@@ -204,6 +204,55 @@ START_TEST(test_config_capsule_blocks)
 }
 END_TEST
 
+/* For a reload, a block's mistake fails that capsule alone. */
+START_TEST(test_config_reload_fails_blocks_alone)
+{
+	const char *text = "hostname a.example\n"
+	    "capsule b.example {\n" BLOCK_FILES "\tlang e n\n\twrap 5\n}\n"
+	    "capsule c.example {\n\tcontent /c\n\tkey c.key\n}\n"
+	    "capsule d.example {\n" BLOCK_FILES "\talias B.example\n}\n"
+	    "capsule e.example {\n" BLOCK_FILES "\tworkers\n}\n"
+	    "capsule f.example {\n" BLOCK_FILES "\tgopher_port 7\n}\n";
+	struct buf err = BUF_INIT;
+	struct config *c = config_parse_reload(text, strlen(text), "x.conf",
+	    &err);
+
+	ck_assert_msg(c != NULL, "%s", buf_str(&err));
+	ck_assert_uint_eq(c->ncapsules, 6);
+	ck_assert_ptr_null(c->capsules[0].error);
+	/* The first reason is kept. */
+	ck_assert_str_eq(c->capsules[1].error,
+	    "x.conf:6: lang: not a language tag");
+	ck_assert_str_eq(c->capsules[2].error,
+	    "x.conf:9: capsule c.example: no cert");
+	ck_assert_str_eq(c->capsules[3].error,
+	    "x.conf:13: B.example is already a name of capsule b.example");
+	ck_assert_str_eq(c->capsules[4].error,
+	    "x.conf:23: workers: missing value");
+	ck_assert_ptr_null(c->capsules[5].error);
+	ck_assert_uint_eq(c->capsules[5].gopher_port, 7);
+	/* Never equal to anything: a failed capsule is not reused as is. */
+	ck_assert(!config_capsule_equal(&c->capsules[1], &c->capsules[1]));
+	config_free(c);
+	/* The same file fails as a whole where it is not a reload. */
+	ck_assert_ptr_null(config_parse(text, strlen(text), "x.conf", &err));
+	ck_assert_str_eq(buf_str(&err), "x.conf:6: lang: not a language tag");
+	buf_clear(&err);
+	/* The top level and the blocks' shape still fail the whole file. */
+	ck_assert_ptr_null(config_parse_reload("wrap 5\n", 7, "x.conf",
+	    &err));
+	ck_assert_str_eq(buf_str(&err),
+	    "x.conf:1: wrap: value out of range or not a number");
+	buf_clear(&err);
+	text = "capsule b.example {\n" BLOCK_FILES "capsule c.example {\n}\n}\n";
+	ck_assert_ptr_null(config_parse_reload(text, strlen(text), "x.conf",
+	    &err));
+	ck_assert_str_eq(buf_str(&err),
+	    "x.conf:5: capsule: capsule blocks do not nest");
+	buf_release(&err);
+}
+END_TEST
+
 /* Seventeen aliases are one too many. */
 START_TEST(test_config_too_many_aliases)
 {
@@ -224,7 +273,8 @@ START_TEST(test_config_missing_file)
 {
 	struct buf err = BUF_INIT;
 
-	ck_assert_ptr_null(config_load("/nonexistent/capsuled.conf", &err));
+	ck_assert_ptr_null(config_load("/nonexistent/capsuled.conf", false,
+	    &err));
 	ck_assert_str_eq(buf_str(&err), "/nonexistent/capsuled.conf: "
 	    "No such file or directory");
 	buf_release(&err);
@@ -245,7 +295,7 @@ START_TEST(test_config_oversized_file)
 	for (size_t n = 0; n <= CONFIG_MAX_SIZE / 16; n++)
 		fputs("# padding......\n", f);
 	fclose(f);
-	ck_assert_ptr_null(config_load(path, &err));
+	ck_assert_ptr_null(config_load(path, false, &err));
 	ck_assert_msg(strstr(err.data, "larger than 1048576 bytes") != NULL &&
 	    strncmp(err.data, path, strlen(path)) == 0, "%s", err.data);
 	unlink(path);
@@ -282,6 +332,7 @@ config_test_suite(void)
 	    sizeof(config_errors) / sizeof(config_errors[0]));
 	tcase_add_test(tc, test_config_capsule_blocks);
 	tcase_add_test(tc, test_config_too_many_aliases);
+	tcase_add_test(tc, test_config_reload_fails_blocks_alone);
 	tcase_add_test(tc, test_config_missing_file);
 	tcase_add_test(tc, test_config_oversized_file);
 	tcase_add_test(tc, test_config_number);
