@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "build.h"
-#include "heap.h"
 #include "store.h"
 #include "tlsctx.h"
 
@@ -51,11 +50,8 @@ capsule_build_store(const struct config_capsule *cc, const char *content,
 		cc->search_results, cc->page_max,
 		how->old != NULL ? how->old->store : NULL,
 	};
-	struct store *store = build_snapshot(&p, err);
 
-	/* Parsing left free space between the pages kept: give it back. */
-	heap_trim();
-	return store;
+	return build_snapshot(&p, err);
 }
 
 /* The certificate: old's, or loaded (and stamped) now. */

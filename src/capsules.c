@@ -7,6 +7,7 @@
 
 #include "capsule.h"
 #include "gen.h"
+#include "heap.h"
 #include "log.h"
 #include "store.h"
 
@@ -129,6 +130,9 @@ capsules_load(struct config *cfg, const struct gen *old,
 			    "failed", n, n == 1 ? "" : "s", loaded, failed);
 	}
 	buf_release(&why);
+	/* Parsing left free space between the pages kept: give it back,
+	 * once for all the capsules loaded. */
+	heap_trim();
 	return gen_new(cfg, made, n);
 fail:
 	for (size_t i = 0; i < n; i++)

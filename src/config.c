@@ -168,6 +168,17 @@ config_dup(const struct config *c)
 }
 
 bool
+config_name_key(const char *name, size_t len, char *out)
+{
+	if (len > CONFIG_NAME_KEY - 1)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)name[i]);
+	out[len] = '\0';
+	return true;
+}
+
+bool
 config_is_exempt(const struct config *c, const char *addr)
 {
 	for (size_t i = 0; i < c->nexempt; i++)
@@ -340,16 +351,35 @@ static const char *const config_process_keys[] = {
 	"gemini_proxy",
 };
 
+/* A numeric setting: where it goes and what it may be. */
+struct config_number_field {
+	const char	*key;
+	unsigned	*field;
+	unsigned long	 min, max;
+};
+
+/* Applies key when it is one of the n numbers; returns whether it was,
+ * with *problem NULL or what is wrong with the value. */
+static bool
+config_apply_number(const struct config_number_field *numbers, size_t n,
+    const char *key, const char *value, const char **problem)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(key, numbers[i].key) == 0) {
+			*problem = config_number(value, numbers[i].min,
+			    numbers[i].max, numbers[i].field) == -1 ?
+			    "value out of range or not a number" : NULL;
+			return true;
+		}
+	return false;
+}
+
 /* Applies one "key value" inside a capsule block; NULL or what is wrong.
  * Settings it leaves out are the top level's (see config_close()). */
 static const char *
 config_apply_capsule(struct config_capsule *cc, const char *key, char *value)
 {
-	struct {
-		const char	*key;
-		unsigned	*field;
-		unsigned long	 min, max;
-	} numbers[] = {
+	const struct config_number_field numbers[] = {
 		{ "gopher_port", &cc->gopher_port, 1, 65535 },
 		{ "wrap", &cc->wrap, CONFIG_WRAP_MIN, CONFIG_WRAP_MAX },
 		{ "search_results", &cc->search_results, 1,
@@ -359,11 +389,9 @@ config_apply_capsule(struct config_capsule *cc, const char *key, char *value)
 	};
 	const char *problem;
 
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
-		if (strcmp(key, numbers[i].key) == 0)
-			return config_number(value, numbers[i].min,
-			    numbers[i].max, numbers[i].field) == -1 ?
-			    "value out of range or not a number" : NULL;
+	if (config_apply_number(numbers, sizeof(numbers) / sizeof(numbers[0]),
+	    key, value, &problem))
+		return problem;
 	for (size_t i = 0; i < sizeof(config_process_keys) /
 	    sizeof(config_process_keys[0]); i++)
 		if (strcmp(key, config_process_keys[i]) == 0)
@@ -391,11 +419,7 @@ config_apply_capsule(struct config_capsule *cc, const char *key, char *value)
 static const char *
 config_apply(struct config *c, const char *key, char *value)
 {
-	struct {
-		const char	*key;
-		unsigned	*field;
-		unsigned long	 min, max;
-	} numbers[] = {
+	const struct config_number_field numbers[] = {
 		{ "gopher_port", &c->gopher_port, 0, 65535 },
 		{ "gemini_port", &c->gemini_port, 0, 65535 },
 		{ "wrap", &c->wrap, CONFIG_WRAP_MIN, CONFIG_WRAP_MAX },
@@ -423,11 +447,9 @@ config_apply(struct config *c, const char *key, char *value)
 	char *word, *save = NULL;
 	const char *problem = NULL;
 
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
-		if (strcmp(key, numbers[i].key) == 0)
-			return config_number(value, numbers[i].min,
-			    numbers[i].max, numbers[i].field) == -1 ?
-			    "value out of range or not a number" : NULL;
+	if (config_apply_number(numbers, sizeof(numbers) / sizeof(numbers[0]),
+	    key, value, &problem))
+		return problem;
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (strcmp(key, flags[i].key) == 0)
 			return config_bool(value, flags[i].field) == -1 ?
@@ -514,15 +536,13 @@ static int
 config_claim_name(const struct config *c, struct hmap *names,
     const char *name, size_t owner, const char *file, struct buf *err)
 {
-	char lower[256];
-	size_t i;
+	char key[CONFIG_NAME_KEY];
 	void **slot;
 	bool added;
 
-	for (i = 0; name[i] != '\0' && i < sizeof(lower) - 1; i++)
-		lower[i] = (char)tolower((unsigned char)name[i]);
-	lower[i] = '\0';
-	slot = hmap_slot(names, lower, &added);
+	/* Names are host names: 253 bytes at most, so always a key. */
+	(void)config_name_key(name, strlen(name), key);
+	slot = hmap_slot(names, key, &added);
 	if (added) {
 		*slot = (void *)(c->capsules + owner);
 		return 0;

@@ -110,7 +110,14 @@ bool		 config_is_exempt(const struct config *config,
 		    const char *addr);
 /* A deep copy of config, which the caller frees; never NULL. */
 struct config	*config_dup(const struct config *config);
-/* The capsule one of whose names is name (lower case), or NULL. */
+/*
+ * What a capsule's name (len bytes, no NUL needed) is keyed by, wherever
+ * names are compared: written lower-cased into out, which holds
+ * CONFIG_NAME_KEY bytes.  False when it is longer than a host name.
+ */
+#define CONFIG_NAME_KEY		254
+bool		 config_name_key(const char *name, size_t len, char *out);
+/* The capsule one of whose names is name (any case), or NULL. */
 const struct config_capsule *config_find_capsule(const struct config *config,
 		    const char *name);
 /* Deep-copies src into dst, which config_capsule_release() frees. */

@@ -1,30 +1,17 @@
 /* gen: one generation of what is served: the config and its capsules. */
 #include "gen.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Lower-cases name (len bytes) into out (256 bytes); false when too long. */
-static bool
-gen_lower(const char *name, size_t len, char *out)
-{
-	if (len > 253)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		out[i] = (char)tolower((unsigned char)name[i]);
-	out[len] = '\0';
-	return true;
-}
 
 static void
 gen_add_name(struct gen *g, const char *name, struct capsule *c)
 {
-	char lower[256];
+	char key[CONFIG_NAME_KEY];
 
 	/* The config made sure names are short and unique. */
-	if (gen_lower(name, strlen(name), lower))
-		(void)hmap_put(&g->names, lower, c);
+	if (config_name_key(name, strlen(name), key))
+		(void)hmap_put(&g->names, key, c);
 }
 
 static int
@@ -90,11 +77,11 @@ gen_default(const struct gen *g)
 struct capsule *
 gen_find(const struct gen *g, const char *name, size_t len)
 {
-	char lower[256];
+	char key[CONFIG_NAME_KEY];
 
-	if (!gen_lower(name, len, lower))
+	if (!config_name_key(name, len, key))
 		return NULL;
-	return hmap_get(&g->names, lower);
+	return hmap_get(&g->names, key);
 }
 
 struct capsule *
