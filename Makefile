@@ -18,11 +18,11 @@ SAN		?=
 
 # Debian packages for building, testing and running.
 DEPS_PKGS	:= gcc make pkg-config libssl-dev libevent-dev libcmark-gfm-dev \
-		   libcmark-gfm-extensions-dev libxml2-dev \
+		   libcmark-gfm-extensions-dev libgumbo-dev \
 		   check openssl python3 curl lynx clang-format haproxy systemd \
 		   man-db clang libclang-rt-14-dev valgrind
-PKGS		:= libevent libevent_openssl libevent_pthreads openssl libcmark-gfm \
-		   libxml-2.0
+PKGS		:= libevent_core libevent_openssl libevent_pthreads openssl libcmark-gfm \
+		   gumbo
 
 # Asked once, on first use, after deps has run.
 PKG_CFLAGS	= $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
@@ -31,7 +31,7 @@ CHECK_CFLAGS	= $(eval CHECK_CFLAGS := $$(shell pkg-config --cflags check))$(CHEC
 CHECK_LIBS	= $(eval CHECK_LIBS := $$(shell pkg-config --libs check))$(CHECK_LIBS)
 # The extensions library has no .pc file of its own: it is linked by name.
 CMARK_LIBS	= $(eval CMARK_LIBS := $$(shell pkg-config --libs libcmark-gfm \
-		  libxml-2.0) -lcmark-gfm-extensions)$(CMARK_LIBS)
+		  gumbo) -lcmark-gfm-extensions)$(CMARK_LIBS)
 SSL_LIBS	= $(eval SSL_LIBS := $$(shell pkg-config --libs openssl))$(SSL_LIBS)
 
 WARNINGS	:= -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \

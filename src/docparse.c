@@ -28,6 +28,7 @@ struct walk_link {
 	size_t	 start;		/* where its text starts in w->text */
 	size_t	 alt_start;	/* where its images' alt starts in w->alt */
 	size_t	 url_off;	/* its destination, interned */
+	size_t	 first_link;	/* the document's links when it opened */
 	int	 line;
 	bool	 image;
 	bool	 html;		/* opened by <a href>, closed by </a> */
@@ -237,6 +238,7 @@ doc_link_open(struct doc_walk *w, const char *url, bool image, bool html,
 	l = &w->links[w->link_depth - 1];
 	l->start = w->text.len;
 	l->alt_start = w->alt.len;
+	l->first_link = w->doc->nlinks;
 	l->image = image;
 	l->html = html;
 	l->skip = url == NULL || *url == '\0';
@@ -266,6 +268,14 @@ doc_link_close(struct doc_walk *w)
 	    w->text.len - l->start);
 	if (l->image && w->heading) {
 		buf_truncate(&w->text, l->start);
+		/* Links inside the alt text go with it: none may point past
+		 * the text that is left. */
+		for (size_t i = l->first_link; i < w->doc->nlinks; i++) {
+			struct doc_link *in = &w->doc->links[i];
+
+			in->start = in->start < l->start ? in->start : l->start;
+			in->end = in->end < l->start ? in->end : l->start;
+		}
 		if (doc_inside_link(w)) {
 			buf_adds(&w->alt, " ");
 			buf_adds(&w->alt, w->arena.data + label_off);

@@ -1,33 +1,26 @@
 /*
- * html: raw HTML read with libxml2's HTML parser (its SAX interface), so
- * that attributes, quoting, entities and broken markup are handled as a
- * browser would, not by pattern matching.
+ * html: raw HTML read with gumbo, the HTML5 parser, so that attributes,
+ * quoting, entities and broken markup are handled as a browser would, not
+ * by pattern matching.  gumbo needs nothing but the C library, so reading
+ * HTML costs the server gumbo's own pages and no more.
  */
 #include "html.h"
 
 #include <ctype.h>
-#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/xmlerror.h>
+#include <gumbo.h>
+
+#include "buf.h"
 
 struct html_scan {
 	const struct html_sink	*sink;
 	void			*ctx;
 	bool			 one_tag;	/* ignore closing events */
 	int			 open_links;	/* <a href> left open */
-	int			 hidden;	/* inside <script>, <style> */
 };
-
-/* Elements whose content a reader never sees. */
-static bool
-html_is_hidden(const char *name)
-{
-	return strcasecmp(name, "script") == 0 ||
-	    strcasecmp(name, "style") == 0 || strcasecmp(name, "template") == 0;
-}
 
 /* Elements whose edges end a paragraph's worth of text. */
 static const char *const html_blocks[] = {
@@ -47,65 +40,56 @@ html_is_block(const char *name)
 	return false;
 }
 
+/* The element's name in lower case; "" for one gumbo does not know. */
 static const char *
-html_attr(const xmlChar **attrs, const char *name)
+html_name(const GumboNode *node)
 {
-	for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i += 2)
-		if (strcasecmp((const char *)attrs[i], name) == 0)
-			return attrs[i + 1] != NULL ?
-			    (const char *)attrs[i + 1] : "";
-	return NULL;
+	return node->v.element.tag == GUMBO_TAG_UNKNOWN ? "" :
+	    gumbo_normalized_tagname(node->v.element.tag);
+}
+
+static const char *
+html_attr(const GumboNode *node, const char *name)
+{
+	const GumboAttribute *a =
+	    gumbo_get_attribute(&node->v.element.attributes, name);
+
+	return a != NULL ? a->value : NULL;
 }
 
 static void
-html_start(void *arg, const xmlChar *xname, const xmlChar **attrs)
+html_start(struct html_scan *s, const GumboNode *node)
 {
-	struct html_scan *s = arg;
-	const char *name = (const char *)xname, *href, *src, *alt;
+	const char *name = html_name(node), *href, *src, *alt;
 
-	if (html_is_hidden(name)) {
-		s->hidden++;
-		return;
-	}
-	if (s->hidden > 0)
-		return;
-	if (strcasecmp(name, "a") == 0) {
-		if ((href = html_attr(attrs, "href")) != NULL &&
-		    *href != '\0') {
+	if (strcmp(name, "a") == 0) {
+		if ((href = html_attr(node, "href")) != NULL && *href != '\0') {
 			s->open_links++;
 			s->sink->link_open(s->ctx, href);
 		}
-	} else if (strcasecmp(name, "img") == 0) {
-		src = html_attr(attrs, "src");
-		alt = html_attr(attrs, "alt");
+	} else if (strcmp(name, "img") == 0) {
+		src = html_attr(node, "src");
+		alt = html_attr(node, "alt");
 		if (src != NULL && *src != '\0')
 			s->sink->image(s->ctx, src, alt != NULL ? alt : "");
 		else if (alt != NULL)
 			s->sink->text(s->ctx, alt, strlen(alt));
-	} else if (strcasecmp(name, "br") == 0)
+	} else if (strcmp(name, "br") == 0)
 		s->sink->brk(s->ctx, false);
-	else if (strcasecmp(name, "td") == 0 || strcasecmp(name, "th") == 0)
+	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
 		s->sink->text(s->ctx, " ", 1);
 	else if (html_is_block(name))
 		s->sink->brk(s->ctx, true);
 }
 
 static void
-html_end(void *arg, const xmlChar *xname)
+html_end(struct html_scan *s, const GumboNode *node)
 {
-	struct html_scan *s = arg;
-	const char *name = (const char *)xname;
+	const char *name = html_name(node);
 
 	if (s->one_tag)
 		return;
-	if (html_is_hidden(name)) {
-		if (s->hidden > 0)
-			s->hidden--;
-		return;
-	}
-	if (s->hidden > 0)
-		return;
-	if (strcasecmp(name, "a") == 0) {
+	if (strcmp(name, "a") == 0) {
 		if (s->open_links > 0) {
 			s->open_links--;
 			s->sink->link_close(s->ctx);
@@ -114,70 +98,107 @@ html_end(void *arg, const xmlChar *xname)
 		s->sink->brk(s->ctx, true);
 }
 
-static void
-html_chars(void *arg, const xmlChar *text, int len)
+/*
+ * Whether the walk opens node: an element, but not one whose content a
+ * reader never sees (<script>, <style>, and <template>, which gumbo gives
+ * a node type of its own).
+ */
+static bool
+html_opens(const GumboNode *node)
 {
-	struct html_scan *s = arg;
-
-	if (len > 0 && s->hidden == 0)
-		s->sink->text(s->ctx, (const char *)text, (size_t)len);
-}
-
-/* libxml2 reports recovered errors to a handler; there is nobody to tell. */
-static void
-html_quiet(void *ctx, const char *fmt, ...)
-{
-	(void)ctx;
-	(void)fmt;
+	return node->type == GUMBO_NODE_ELEMENT &&
+	    node->v.element.tag != GUMBO_TAG_SCRIPT &&
+	    node->v.element.tag != GUMBO_TAG_STYLE;
 }
 
 static void
-html_quiet_structured(void *ctx, xmlErrorPtr error)
+html_leaf(struct html_scan *s, const GumboNode *node)
 {
-	(void)ctx;
-	(void)error;
+	if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+	    node->type == GUMBO_NODE_WHITESPACE)
+		s->sink->text(s->ctx, node->v.text.text,
+		    strlen(node->v.text.text));
 }
 
-static pthread_once_t html_once = PTHREAD_ONCE_INIT;
+/*
+ * Visits what root holds in document order without recursion, as a
+ * hostile page may nest elements as deep as it is long: down to a first
+ * child, else on to the next sibling, else up through the parents, each
+ * closed on the way, to the next sibling of one of them.
+ */
+static void
+html_walk(struct html_scan *s, const GumboNode *root)
+{
+	const GumboNode *node;
+
+	if (root->v.element.children.length == 0)
+		return;
+	node = root->v.element.children.data[0];
+	for (;;) {
+		if (html_opens(node)) {
+			html_start(s, node);
+			if (node->v.element.children.length > 0) {
+				node = node->v.element.children.data[0];
+				continue;
+			}
+			html_end(s, node);
+		} else
+			html_leaf(s, node);
+		for (;;) {
+			const GumboNode *up = node->parent;
+			size_t next = node->index_within_parent + 1;
+
+			if (next < up->v.element.children.length) {
+				node = up->v.element.children.data[next];
+				break;
+			}
+			if (up == root)
+				return;
+			node = up;
+			html_end(s, node);
+		}
+	}
+}
+
+/* gumbo's allocator: running out of memory ends the process, as
+ * everywhere else in the server. */
+static void *
+html_alloc(void *userdata, size_t size)
+{
+	(void)userdata;
+	return xmalloc(size);
+}
 
 static void
-html_init(void)
+html_free(void *userdata, void *p)
 {
-	xmlInitParser();
+	(void)userdata;
+	free(p);
 }
 
 static void
 html_parse(struct html_scan *s, const char *html, size_t len)
 {
-	htmlSAXHandler sax;
-	htmlParserCtxtPtr ctxt;
+	GumboOptions opts = kGumboDefaultOptions;
+	GumboOutput *out;
 
-	if (len == 0 || len > INT32_MAX)
+	if (len == 0)
 		return;
-	pthread_once(&html_once, html_init);
-	/* Per thread in libxml2: set where the parse runs. */
-	xmlSetGenericErrorFunc(NULL, html_quiet);
-	xmlSetStructuredErrorFunc(NULL, html_quiet_structured);
-	memset(&sax, 0, sizeof(sax));
-	sax.startElement = html_start;
-	sax.endElement = html_end;
-	sax.characters = html_chars;
-	sax.ignorableWhitespace = html_chars;
-	ctxt = htmlCreatePushParserCtxt(&sax, s, NULL, 0, NULL,
-	    XML_CHAR_ENCODING_UTF8);
-	if (ctxt == NULL)
-		return;
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | HTML_PARSE_RECOVER);
-	htmlParseChunk(ctxt, html, (int)len, 1);
-	htmlFreeParserCtxt(ctxt);
+	opts.allocator = html_alloc;
+	opts.deallocator = html_free;
+	opts.max_errors = 0;		/* nobody to tell: keep none */
+	/* HTML within Markdown stands inside a page's body. */
+	opts.fragment_context = GUMBO_TAG_BODY;
+	out = gumbo_parse_with_options(&opts, html, len);
+	html_walk(s, out->root);
+	gumbo_destroy_output(&opts, out);
 }
 
 void
 html_scan_block(const char *html, size_t len, const struct html_sink *sink,
     void *ctx)
 {
-	struct html_scan s = { sink, ctx, false, 0, 0 };
+	struct html_scan s = { sink, ctx, false, 0 };
 
 	html_parse(&s, html, len);
 	/* A link the block left open ends with it. */
@@ -189,7 +210,7 @@ void
 html_scan_tag(const char *tag, size_t len, const struct html_sink *sink,
     void *ctx)
 {
-	struct html_scan s = { sink, ctx, true, 0, 0 };
+	struct html_scan s = { sink, ctx, true, 0 };
 	char name[16];
 	size_t n = 0;
 

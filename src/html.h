@@ -22,8 +22,8 @@ struct html_sink {
 };
 
 /*
- * Reads an HTML block (any bytes: libxml2's HTML parser recovers from
- * every error, and reports none).  Elements left open at its end are
+ * Reads an HTML block (any bytes: gumbo builds a tree from anything, as a
+ * browser does, and nothing is reported).  Elements left open at its end are
  * closed: Markdown ends an HTML block at a blank line.
  */
 void	html_scan_block(const char *html, size_t len,

@@ -122,6 +122,10 @@ static const struct {
 	{ "| \xe6\x97\xa5\xe6\x9c\xac | b |\n|--|--|\n| x | y |\n",
 	  "```table\n\xe6\x97\xa5\xe6\x9c\xac | b\n-----+--\nx    | y\n```\n" },
 	{ "<script>alert(1)</script>\n\nafter\n", "after\n" },
+	/* HTML as a browser builds it: text astray in a table stands
+	 * before it, and a legacy entity needs no semicolon. */
+	{ "<table><tr><td>a</td></tr>stray</table>\n", "stray\n\na\n" },
+	{ "<p>&copy; &amp x</p>\n", "\xc2\xa9 & x\n" },
 	{ "<a name=\"top\"></a>\n\n<img src=\"x.png\">\n", "=> x.png\n" },
 	{ "<details><summary>More</summary>\n\nHidden text\n\n</details>\n",
 	  "More\n\nHidden text\n" },
@@ -249,6 +253,14 @@ START_TEST(test_render_fuzz_regressions)
 	buf_clear(&out);
 	render_string(md, strlen(md), RENDER_GEMTEXT, &out);
 	ck_assert_ptr_nonnull(strstr(out.data, "```\n=> not a link\n```\n"));
+	/* A link inside an image's alt in a heading: the alt leaves the
+	 * heading's text, and the link's number must not land inside the
+	 * character that is left. */
+	buf_clear(&out);
+	md = "# ![l[](x)]()\xc3\xa9t\xc3\xa9\n";
+	render_string(md, strlen(md), RENDER_TEXT, &out);
+	ck_assert(utf8_is_valid(out.data, out.len));
+	ck_assert_ptr_nonnull(strstr(out.data, "\xc3\xa9t\xc3\xa9\n"));
 	buf_release(&out);
 }
 END_TEST
