@@ -402,6 +402,33 @@ static const struct html_sink doc_inline_html = {
 };
 
 /*
+ * Adds a text node's literal.  cmark-gfm checks the input's UTF-8, but the
+ * text it makes of a "[^label" that is no footnote mark, when the label
+ * runs over a line end, is cut short by bytes, through a character
+ * (github/cmark-gfm#282): what is not UTF-8 becomes U+FFFD.
+ */
+static void
+doc_add_literal(struct doc_walk *w, const char *lit, size_t len)
+{
+	struct buf fixed = BUF_INIT;
+	size_t n;
+
+	if (utf8_is_valid(lit, len)) {
+		doc_add_text(&w->text, lit, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i += n)
+		if ((n = utf8_decode(lit + i, len - i, NULL)) > 0)
+			buf_add(&fixed, lit + i, n);
+		else {
+			buf_adds(&fixed, "\xef\xbf\xbd");
+			n = 1;
+		}
+	doc_add_text(&w->text, fixed.data, fixed.len);
+	buf_release(&fixed);
+}
+
+/*
  * Adds one inline event of the leaf being read to w->text and the
  * document's links.
  */
@@ -415,7 +442,7 @@ doc_inline(struct doc_walk *w, cmark_node *node, cmark_event_type ev)
 	case CMARK_NODE_CODE:
 		lit = cmark_node_get_literal(node);
 		if (lit != NULL)
-			doc_add_text(&w->text, lit, strlen(lit));
+			doc_add_literal(w, lit, strlen(lit));
 		break;
 	case CMARK_NODE_SOFTBREAK:
 		doc_add_text(&w->text, " ", 1);

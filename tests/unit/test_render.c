@@ -261,6 +261,14 @@ START_TEST(test_render_fuzz_regressions)
 	render_string(md, strlen(md), RENDER_TEXT, &out);
 	ck_assert(utf8_is_valid(out.data, out.len));
 	ck_assert_ptr_nonnull(strstr(out.data, "\xc3\xa9t\xc3\xa9\n"));
+	/* cmark-gfm cuts the text of a "[^label" over a line end by bytes,
+	 * through a character: still UTF-8 out. */
+	for (int f = RENDER_GEMTEXT; f <= RENDER_TEXT; f++) {
+		buf_clear(&out);
+		render_string("[^t\n\xff\0]", 7, (enum render_format)f, &out);
+		ck_assert(utf8_is_valid(out.data, out.len));
+		ck_assert_ptr_nonnull(strstr(out.data, "[^t"));
+	}
 	buf_release(&out);
 }
 END_TEST
