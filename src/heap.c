@@ -2,6 +2,8 @@
 #include "heap.h"
 
 #include <malloc.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -26,11 +28,46 @@
  */
 #define HEAP_NUDGE_SIZE		(64 * 1024)
 
+/*
+ * A page's renderings are one block of some 10 to 100 KB, kept as long as
+ * the page is served.  A mapping of its own rounds it up to whole pages:
+ * half a page lost, on average, for each page of the capsule (7 MiB at
+ * 10 000 pages).  From an arena it costs a few bytes, and a snapshot's
+ * pages are freed together, so their blocks leave room that the next build
+ * fills.  The threshold is raised only while pages are made, and set back
+ * for the TLS buffers once the last build ends.
+ */
+#define HEAP_BUILD_MMAP_THRESHOLD	(1024 * 1024)
+
+static pthread_mutex_t heap_builds_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned heap_builds;
+static bool heap_tuned;		/* by heap_tune(): else malloc's own way */
+
 void
 heap_tune(void)
 {
 	if (mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD) != 1)
 		log_warn("cannot set malloc's mmap threshold");
+	else
+		heap_tuned = true;
+}
+
+void
+heap_build_begin(void)
+{
+	pthread_mutex_lock(&heap_builds_lock);
+	if (heap_builds++ == 0 && heap_tuned)
+		(void)mallopt(M_MMAP_THRESHOLD, HEAP_BUILD_MMAP_THRESHOLD);
+	pthread_mutex_unlock(&heap_builds_lock);
+}
+
+void
+heap_build_end(void)
+{
+	pthread_mutex_lock(&heap_builds_lock);
+	if (heap_builds > 0 && --heap_builds == 0 && heap_tuned)
+		(void)mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD);
+	pthread_mutex_unlock(&heap_builds_lock);
 }
 
 void

@@ -6,6 +6,13 @@
 
 /* Once, before any thread starts: where large blocks come from. */
 void	heap_tune(void);
+/*
+ * Around the making of pages (from the thread that starts the build
+ * threads; builds may overlap): while one runs, blocks up to 1 MiB come
+ * from the arenas, not from mappings of their own.
+ */
+void	heap_build_begin(void);
+void	heap_build_end(void);
 /* From any thread: gives the free pages of every arena back. */
 void	heap_trim(void);
 /*

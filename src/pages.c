@@ -10,6 +10,7 @@
 
 #include "doc.h"
 #include "file.h"
+#include "heap.h"
 #include "links.h"
 #include "log.h"
 #include "nav.h"
@@ -376,6 +377,7 @@ pages_make(struct pages_job *jobs, size_t n, const struct pages_ctx *ctx,
 	run.ctx = ctx;
 	run.todo = xcalloc(n + 1, sizeof(*run.todo));
 	pthread_rwlock_init(&run.lock, NULL);
+	heap_build_begin();
 	pages_take_unchanged(&run);
 	pages_round(&run, 1);
 	/* Round two: pages that waited, and kept pages whose links no
@@ -395,6 +397,7 @@ pages_make(struct pages_job *jobs, size_t n, const struct pages_ctx *ctx,
 			run.todo[run.ntodo++] = i;
 	}
 	pages_round(&run, 2);
+	heap_build_end();
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].error != NULL && rc == 0) {
 			buf_adds(err, jobs[i].error);

@@ -1,6 +1,7 @@
 /* test_heap: the arena trims the server relies on for flat memory. */
 #include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -94,6 +95,48 @@ START_TEST(test_heap_in_use)
 }
 END_TEST
 
+/* Whether a block of size bytes, asked for now, gets a mapping. */
+static bool
+heap_test_mapped(size_t size)
+{
+	size_t before = mallinfo2().hblks, during;
+	char *volatile block = malloc(size);
+
+	ck_assert_ptr_nonnull(block);
+	during = mallinfo2().hblks;
+	free(block);
+	return during > before;
+}
+
+/*
+ * A page's block comes from an arena while pages are made (no mapping
+ * rounded up to whole pages), and from a mapping of its own again once
+ * the last of two overlapping builds ends (TLS buffers).
+ */
+START_TEST(test_heap_build_threshold)
+{
+	/* Larger than what the arena has free after a trim, so that
+	 * only the threshold decides. */
+	const size_t page_block = 768 * 1024;
+
+	heap_tune();
+	ck_assert(heap_test_mapped(page_block));
+	heap_build_begin();
+	heap_build_begin();
+	ck_assert(!heap_test_mapped(page_block));
+	heap_build_end();
+	ck_assert(!heap_test_mapped(page_block));
+	heap_build_end();
+	ck_assert(heap_test_mapped(page_block));
+	/* Ends without a begin change nothing. */
+	heap_build_end();
+	ck_assert(heap_test_mapped(page_block));
+	heap_build_begin();
+	ck_assert(heap_test_mapped(2 * 1024 * 1024));
+	heap_build_end();
+}
+END_TEST
+
 #endif
 
 Suite *
@@ -103,11 +146,12 @@ heap_test_suite(void)
 	TCase *tc = tcase_create("core");
 
 #if defined(__SANITIZE_ADDRESS__)
-	fprintf(stderr, "heap: 2 tests skipped: AddressSanitizer's allocator "
+	fprintf(stderr, "heap: 3 tests skipped: AddressSanitizer's allocator "
 	    "has no glibc arenas to trim and no mallinfo2\n");
 #else
 	tcase_add_test(tc, test_heap_trim_own_arena);
 	tcase_add_test(tc, test_heap_in_use);
+	tcase_add_test(tc, test_heap_build_threshold);
 #endif
 	suite_add_tcase(s, tc);
 	return s;
