@@ -108,8 +108,12 @@ nav_add_anchor(struct nav *nav, struct hmap *counts, size_t block,
 	struct buf base = BUF_INIT;
 	struct nav_anchor *a;
 
-	nav->anchors = xreallocarray(nav->anchors, nav->nanchors + 1,
-	    sizeof(*nav->anchors));
+	/* Room for 8, then twice as much at each power of two: a page of
+	 * 2 000 headings does not copy its anchors 2 000 times. */
+	if (nav->nanchors == 0 || (nav->nanchors >= 8 &&
+	    (nav->nanchors & (nav->nanchors - 1)) == 0))
+		nav->anchors = xreallocarray(nav->anchors, nav->nanchors ?
+		    2 * nav->nanchors : 8, sizeof(*nav->anchors));
 	a = &nav->anchors[nav->nanchors++];
 	nav_anchor(&base, text);
 	a->name = nav_unique(nav, counts, buf_str(&base));
