@@ -300,7 +300,8 @@ page_add_section(struct page_maker *m, size_t i, struct page_section *out)
 	    label = BUF_INIT;
 	struct docbuild *db;
 
-	out->slug = xstrdup(s->slug);
+	out->slug = (uint32_t)m->frames.len;
+	buf_add(&m->frames, s->slug, strlen(s->slug) + 1);
 	out->gmi = page_blocks(&m->gmi_marks, s->start, s->end - 1);
 	out->map = page_blocks(&m->map_marks, s->start, s->end - 1);
 	out->txt = page_blocks(t, s->start, s->end - 1);
@@ -522,8 +523,6 @@ page_unref(struct page *pg)
 	if (pg == NULL || atomic_fetch_sub_explicit(&pg->refs, 1,
 	    memory_order_acq_rel) != 1)
 		return;
-	for (size_t i = 0; i < pg->nsections; i++)
-		free(pg->sections[i].slug);
 	free(pg->sections);
 	search_part_free(pg->search);
 	links_table_free(&pg->anchors);
@@ -539,10 +538,12 @@ page_unref(struct page *pg)
 const struct page_section *
 page_section(const struct page *pg, const char *slug, size_t len)
 {
-	for (size_t i = 0; i < pg->nsections; i++)
-		if (strncmp(pg->sections[i].slug, slug, len) == 0 &&
-		    pg->sections[i].slug[len] == '\0')
+	for (size_t i = 0; i < pg->nsections; i++) {
+		const char *name = pg->frames + pg->sections[i].slug;
+
+		if (strncmp(name, slug, len) == 0 && name[len] == '\0')
 			return &pg->sections[i];
+	}
 	return NULL;
 }
 
@@ -588,7 +589,7 @@ page_bytes(const struct page *pg)
 {
 	return sizeof(*pg) + pg->gmi_len + pg->map_len + pg->txt_len +
 	    pg->frames_len + pg->deps_len + strlen(pg->path) * 2 +
-	    strlen(pg->title) + pg->nsections * (sizeof(*pg->sections) + 16) +
+	    strlen(pg->title) + pg->nsections * sizeof(*pg->sections) +
 	    search_part_bytes(pg->search);
 }
 

@@ -31,7 +31,9 @@ struct page_slice {
 };
 
 struct page_section {
-	char		*slug;		/* unique in the page, owned */
+	uint32_t	 slug;		/* its name, unique in the page:
+					 * NUL-ended, at this offset in
+					 * the page's frames */
 	struct page_slice gmi;		/* its blocks in each rendering */
 	struct page_slice map;
 	struct page_slice txt;
