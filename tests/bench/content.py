@@ -208,16 +208,25 @@ def run_seed(binary):
     folder = tempfile.mkdtemp(prefix="capsuled-bench-seed-")
     content = os.path.join(ROOT, "content")
     md_bytes = sum(os.path.getsize(f) for f in md_files(content))
-    config = write_config(folder, content, free_port(), free_port())
+    gopher_port, gemini_port = free_port(), free_port()
+    config = write_config(folder, content, gopher_port, gemini_port)
     proc = start_serving(binary, config, folder)
     try:
-        rss = status_kib(proc.pid, "VmRSS")
-        anon = status_kib(proc.pid, "RssAnon")
-        files = status_kib(proc.pid, "RssFile")
-        print("%-12s %9.1f KB md  RSS %.1f MiB (goal %.1f MiB): anonymous "
-              "%.1f MiB, shared libraries' pages %.1f MiB" % (
-                  "seed", md_bytes / 1e3, rss / 1024,
-                  8 + 5 * md_bytes / 2**20, anon / 1024, files / 1024))
+        for when in ("started", "served"):
+            rss = status_kib(proc.pid, "VmRSS")
+            anon = status_kib(proc.pid, "RssAnon")
+            files = status_kib(proc.pid, "RssFile")
+            print("%-12s %9.1f KB md  RSS %.1f MiB %s (goal %.1f MiB): "
+                  "anonymous %.1f MiB, shared libraries' pages %.1f MiB" % (
+                      "seed", md_bytes / 1e3, rss / 1024, when,
+                      8 + 5 * md_bytes / 2**20, anon / 1024, files / 1024))
+            # Then as readers use it: each answer of both protocols.
+            for _ in range(10):
+                gopher(gopher_port, b"/\r\n")
+                gopher(gopher_port, b"/0/index.txt\r\n")
+                gopher(gopher_port, b"/search\tpaxos\r\n")
+                gemini(gemini_port, b"gemini://localhost/\r\n")
+                gemini(gemini_port, b"gemini://localhost/search?paxos\r\n")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
