@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capsule.h"
 #include "gen.h"
@@ -38,14 +39,26 @@ capsules_changed(const struct capsule *fresh, const struct capsule *was)
 	    !config_capsule_equal(&fresh->config, &was->config);
 }
 
+/* Milliseconds since start, on the monotonic clock. */
+static long
+capsules_ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
 static void
-capsules_say_loaded(const struct capsule *c, const struct capsule *was)
+capsules_say_loaded(const struct capsule *c, const struct capsule *was,
+    long ms)
 {
 	log_info("capsule %s: %s: %zu pages (%zu unchanged, kept), %zu "
-	    "files%s", c->config.name, was != NULL ? "reload done" : "added",
-	    store_pages(c->store), store_reused(c->store),
+	    "files%s, in %ld ms", c->config.name, was != NULL ? "reload done" :
+	    "added", store_pages(c->store), store_reused(c->store),
 	    store_files(c->store), was != NULL && c->tls != was->tls ?
-	    ", new certificate" : "");
+	    ", new certificate" : "", ms);
 }
 
 struct gen *
@@ -59,6 +72,7 @@ capsules_load(struct config *cfg, const struct gen *old,
 	for (size_t i = 0; i < cfg->ncapsules; i++) {
 		struct config_capsule *cc = &cfg->capsules[i];
 		struct capsule *was = capsules_old(old, cc, i == 0), *c;
+		struct timespec started;
 		struct capsule_load load = {
 			i == 0 ? how->default_path : NULL, cfg->gemini_port,
 			how->check_only, how->content_only, was,
@@ -70,6 +84,7 @@ capsules_load(struct config *cfg, const struct gen *old,
 			continue;
 		}
 		/* A block the config could not read fails as a load does. */
+		clock_gettime(CLOCK_MONOTONIC, &started);
 		c = NULL;
 		if (cc->error != NULL)
 			buf_adds(&why, cc->error);
@@ -79,7 +94,8 @@ capsules_load(struct config *cfg, const struct gen *old,
 			loaded++;
 			if (old != NULL && (capsules_changed(c, was) ||
 			    cfg->ncapsules == 1))
-				capsules_say_loaded(c, was);
+				capsules_say_loaded(c, was,
+				    capsules_ms_since(&started));
 		} else if (old == NULL) {
 			/* At start nothing is served yet: any capsule that
 			 * cannot load is the operator's to fix now. */

@@ -69,8 +69,14 @@ struct server {
 	bool			 stopping;
 };
 
-/* How long content changes must settle before a reload. */
-#define SERVER_WATCH_SETTLE_MS	300
+/*
+ * How long content changes must settle before a reload: an editor's save
+ * (a write, a rename) or a copy of many files comes as a burst of events
+ * a few milliseconds apart, and each new event starts the wait again.
+ * With a reload of 10 000 pages taking under 0.2 s, an edit is served
+ * within 0.5 s.
+ */
+#define SERVER_WATCH_SETTLE_MS	200
 
 /* How often the heap is looked at, and what makes a trim worth it. */
 #define SERVER_TRIM_SECONDS	5
