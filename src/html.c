@@ -7,6 +7,7 @@
 #include "html.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,13 +32,19 @@ static const char *const html_blocks[] = {
 };
 
 static bool
-html_is_block(const char *name)
+html_is_one_of(const char *name, const char *const *set, size_t n)
 {
-	for (size_t i = 0; i < sizeof(html_blocks) / sizeof(html_blocks[0]);
-	    i++)
-		if (strcasecmp(name, html_blocks[i]) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(name, set[i]) == 0)
 			return true;
 	return false;
+}
+
+static bool
+html_is_block(const char *name)
+{
+	return html_is_one_of(name, html_blocks, sizeof(html_blocks) /
+	    sizeof(html_blocks[0]));
 }
 
 /* The element's name in lower case; "" for one gumbo does not know. */
@@ -160,6 +167,230 @@ html_walk(struct html_scan *s, const GumboNode *root)
 	}
 }
 
+/*
+ * gumbo follows HTML5's tree building, where many a start tag looks down
+ * the stack of open elements: its time grows with the nesting, and a
+ * block of 200 000 nested <div> takes minutes.  So gumbo is given the
+ * block only up to where its elements would nest deeper than this, or a
+ * tag holds more attributes than HTML_MAX_ATTRS, as libxml2 stopped at
+ * the same depth; the rest is dropped.
+ */
+#define HTML_MAX_DEPTH	256
+/* And a tag's attributes are checked against each other: as many. */
+#define HTML_MAX_ATTRS	256
+
+/* Elements that never hold others, so never nest. */
+static const char *const html_voids[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+	"meta", "param", "source", "track", "wbr",
+};
+
+/* Elements that an end tag out of turn leaves the others open around:
+ * HTML5 opens the ones inside again after it. */
+static const char *const html_formatting[] = {
+	"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
+	"strike", "strong", "tt", "u",
+};
+
+/* Elements whose content is text up to their end tag, never tags. */
+static const char *const html_raws[] = {
+	"script", "style", "textarea", "title", "xmp", "noembed", "noframes",
+};
+
+/* Where "</name" next stands in s (len bytes) from at, or len. */
+static size_t
+html_find_end_tag(const char *s, size_t len, size_t at, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; at + 2 + n <= len; at++)
+		if (s[at] == '<' && s[at + 1] == '/' &&
+		    strncasecmp(s + at + 2, name, n) == 0)
+			return at;
+	return len;
+}
+
+/* An element left open as the next of its kind starts: <li>, <td>, ... */
+static bool
+html_closes_sibling(const char *open, const char *name)
+{
+	static const char *const groups[][3] = {
+		{ "p", "p", "p" }, { "li", "li", "li" }, { "dt", "dd", "dd" },
+		{ "td", "th", "th" }, { "option", "option", "option" },
+		{ "thead", "tbody", "tfoot" },
+	};
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		bool o = false, n = false;
+
+		for (size_t k = 0; k < 3; k++) {
+			o = o || strcasecmp(open, groups[g][k]) == 0;
+			n = n || strcasecmp(name, groups[g][k]) == 0;
+		}
+		if (o && n)
+			return true;
+	}
+	return false;
+}
+
+struct html_depth {
+	char	 open[HTML_MAX_DEPTH + 1][12];	/* names, cut short */
+	size_t	 n;
+};
+
+/* Closes name: what it holds with it, but for <b>, <a>, ... itself
+ * alone, as what it holds stays open (or is opened again). */
+static void
+html_depth_end(struct html_depth *d, const char *name)
+{
+	bool formatting = html_is_one_of(name, html_formatting,
+	    sizeof(html_formatting) / sizeof(html_formatting[0]));
+
+	for (size_t k = d->n; k > 0; k--) {
+		if (strcasecmp(d->open[k - 1], name) != 0)
+			continue;
+		if (!formatting) {
+			d->n = k - 1;
+			return;
+		}
+		memmove(d->open[k - 1], d->open[k], (d->n - k) *
+		    sizeof(d->open[0]));
+		d->n--;
+		return;
+	}
+}
+
+/*
+ * The end of the tag whose name ends at i: the '>' outside quotes, or
+ * len.  Counts its attributes into *nattrs.
+ */
+static size_t
+html_tag_end(const char *s, size_t len, size_t i, size_t *nattrs)
+{
+	char quote = 0;
+	bool space = false;
+
+	*nattrs = 0;
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (quote != 0) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '>')
+			return i;
+		else if (c == '"' || c == '\'')
+			quote = c;
+		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\f')
+			space = true;
+		else if (space) {
+			space = false;
+			if (c != '/' && c != '=')
+				(*nattrs)++;
+		}
+	}
+	return len;
+}
+
+/* Opens name; false when that would go deeper than HTML_MAX_DEPTH. */
+static bool
+html_depth_start(struct html_depth *d, const char *name)
+{
+	if (d->n > 0 && html_closes_sibling(d->open[d->n - 1], name))
+		d->n--;
+	else if (strcasecmp(name, "tr") == 0) {
+		/* A row ends the cells and the row before it. */
+		while (d->n > 0 && (strcasecmp(d->open[d->n - 1], "td") == 0 ||
+		    strcasecmp(d->open[d->n - 1], "th") == 0))
+			d->n--;
+		if (d->n > 0 && strcasecmp(d->open[d->n - 1], "tr") == 0)
+			d->n--;
+	}
+	if (d->n == HTML_MAX_DEPTH)
+		return false;
+	snprintf(d->open[d->n++], sizeof(d->open[0]), "%s", name);
+	return true;
+}
+
+/*
+ * A block is given to gumbo in pieces of about this size, cut where every
+ * element is closed: gumbo's tree of a piece takes some 70 times its
+ * bytes, and a block may be megabytes long.
+ */
+#define HTML_PIECE	(64 * 1024)
+/* A piece that finds no such place by then ends the block there. */
+#define HTML_PIECE_MAX	(1024 * 1024)
+
+/* n, moved back to the start of a UTF-8 character. */
+static size_t
+html_char_start(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * The length of the piece html starts with, and whether the block goes
+ * on after it (*more).  It ends past HTML_PIECE bytes where every element
+ * is closed; or the block stops: at its end, at a start tag that would
+ * open an element deeper than HTML_MAX_DEPTH or holds more than
+ * HTML_MAX_ATTRS attributes, or after HTML_PIECE_MAX bytes with no place
+ * to cut.  The depth is followed roughly, from the tags alone: an end tag
+ * closes up to its element, a <li>, <p>, <td> or <tr> the one of its kind
+ * left open.
+ */
+static size_t
+html_piece(const char *html, size_t len, bool *more)
+{
+	struct html_depth d;
+	size_t i = 0;
+
+	d.n = 0;
+	*more = false;
+	while (i < len) {
+		char name[12];
+		size_t n = 0, start = i, gt, nattrs;
+		bool end;
+
+		if (i >= HTML_PIECE_MAX)
+			return html_char_start(html, i);
+		if (html[i] != '<' || i + 2 >= len) {
+			i++;
+			continue;
+		}
+		end = html[i + 1] == '/';
+		if (!isalpha((unsigned char)html[i + (end ? 2 : 1)])) {
+			i++;
+			continue;
+		}
+		for (i += end ? 2 : 1; i < len &&
+		    isalnum((unsigned char)html[i]); i++)
+			if (n < sizeof(name) - 1)
+				name[n++] = html[i];
+		name[n] = '\0';
+		gt = html_tag_end(html, len, i, &nattrs);
+		i = gt < len ? gt + 1 : len;
+		if (nattrs > HTML_MAX_ATTRS)
+			return start;
+		if (end)
+			html_depth_end(&d, name);
+		else if (html_is_one_of(name, html_raws, sizeof(html_raws) /
+		    sizeof(html_raws[0])))
+			i = html_find_end_tag(html, len, i, name);
+		else if (!html_is_one_of(name, html_voids, sizeof(html_voids) /
+		    sizeof(html_voids[0])) && !(gt < len && html[gt - 1] == '/') &&
+		    !html_depth_start(&d, name))
+			return start;
+		if (d.n == 0 && i >= HTML_PIECE && i < len) {
+			*more = true;
+			return i;
+		}
+	}
+	return len;
+}
+
 /* gumbo's allocator: running out of memory ends the process, as
  * everywhere else in the server. */
 static void *
@@ -177,7 +408,7 @@ html_free(void *userdata, void *p)
 }
 
 static void
-html_parse(struct html_scan *s, const char *html, size_t len)
+html_parse_piece(struct html_scan *s, const char *html, size_t len)
 {
 	GumboOptions opts = kGumboDefaultOptions;
 	GumboOutput *out;
@@ -192,6 +423,20 @@ html_parse(struct html_scan *s, const char *html, size_t len)
 	out = gumbo_parse_with_options(&opts, html, len);
 	html_walk(s, out->root);
 	gumbo_destroy_output(&opts, out);
+}
+
+static void
+html_parse(struct html_scan *s, const char *html, size_t len)
+{
+	bool more = true;
+
+	while (len > 0 && more) {
+		size_t n = html_piece(html, len, &more);
+
+		html_parse_piece(s, html, n);
+		html += n;
+		len -= n;
+	}
 }
 
 void

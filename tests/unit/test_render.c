@@ -353,6 +353,76 @@ START_TEST(test_render_deep_quotes)
 }
 END_TEST
 
+/* Appends s n times to b. */
+static void
+repeat(struct buf *b, const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		buf_adds(b, s);
+}
+
+/*
+ * HTML nested deeper than 256 elements is cut there (its tree building
+ * would take time growing with the depth, minutes for a hostile page);
+ * elements that hold none (<br>, <img>), the text of <script>, and cells,
+ * rows and items left open for the next to close (as HTML allows) do not
+ * count as nesting, and what follows the block stays.
+ */
+START_TEST(test_render_deep_html)
+{
+	struct buf md = BUF_INIT, out = BUF_INIT;
+
+	buf_adds(&md, "<div>top");
+	repeat(&md, "<div>", 300);
+	buf_adds(&md, "deep");
+	repeat(&md, "</div>", 301);
+	buf_adds(&md, "\n\n<p>");
+	repeat(&md, "a<br><img alt=\"\">", 400);
+	buf_adds(&md, "end of voids</p>\n\n<div><script>");
+	repeat(&md, "<div>", 400);
+	buf_adds(&md, "</script>after the script</div>\n\n<table>");
+	repeat(&md, "<tr><td>a<td>b", 300);
+	buf_adds(&md, "<tr><td>last cell</table>\n\n<ul>");
+	repeat(&md, "<li>x", 300);
+	buf_adds(&md, "<li>last item</ul>\n\nafter\n");
+	render_string(md.data, md.len, RENDER_GEMTEXT, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "top"));
+	ck_assert_ptr_null(strstr(out.data, "deep"));
+	ck_assert_ptr_nonnull(strstr(out.data, "end of voids"));
+	ck_assert_ptr_nonnull(strstr(out.data, "after the script"));
+	ck_assert_ptr_nonnull(strstr(out.data, "last cell"));
+	ck_assert_ptr_nonnull(strstr(out.data, "last item"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\nafter\n"));
+	buf_release(&md);
+	buf_release(&out);
+}
+END_TEST
+
+/*
+ * A long HTML block is read in pieces cut where every element is closed,
+ * nothing lost; one element left open over a megabyte ends the block
+ * there (gumbo's tree takes some 70 times the bytes it reads).
+ */
+START_TEST(test_render_long_html)
+{
+	struct buf md = BUF_INIT, out = BUF_INIT;
+
+	buf_adds(&md, "<div>first</div>");
+	repeat(&md, "<p>x <b>y</b></p>", 20000);
+	buf_adds(&md, "<a href=\"https://last.example/\">last</a>\n\n<div>");
+	repeat(&md, "z ", 600000);
+	buf_adds(&md, "tail</div>\n\nafter\n");
+	render_string(md.data, md.len, RENDER_GEMTEXT, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "first"));
+	ck_assert_ptr_nonnull(strstr(out.data, "=> https://last.example/ last"));
+	ck_assert_uint_eq(count_occurrences(out.data, "x y"), 20000);
+	ck_assert_ptr_null(strstr(out.data, "tail"));
+	ck_assert_ptr_nonnull(strstr(out.data, "\nafter\n"));
+	buf_release(&md);
+	buf_release(&out);
+}
+END_TEST
+
 START_TEST(test_render_megabyte_line)
 {
 	struct buf md = BUF_INIT, out = BUF_INIT;
@@ -432,6 +502,8 @@ render_test_suite(void)
 	tcase_set_timeout(big, 300);
 	tcase_add_test(big, test_render_keeps_every_link);
 	tcase_add_test(big, test_render_deep_quotes);
+	tcase_add_test(big, test_render_deep_html);
+	tcase_add_test(big, test_render_long_html);
 	tcase_add_test(big, test_render_megabyte_line);
 	suite_add_tcase(s, big);
 	return s;
