@@ -52,7 +52,7 @@ ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
 ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
-PURE_SRCS	:= buf file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
+PURE_SRCS	:= buf clock file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
 		   render render_gemtext render_gopher log config store page pages build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen capsule capsules listener conn \

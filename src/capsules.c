@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "capsule.h"
+#include "clock.h"
 #include "gen.h"
 #include "heap.h"
 #include "log.h"
@@ -37,17 +37,6 @@ capsules_changed(const struct capsule *fresh, const struct capsule *was)
 	    store_reused(fresh->store) != store_pages(fresh->store) ||
 	    store_pages(fresh->store) != store_pages(was->store) ||
 	    !config_capsule_equal(&fresh->config, &was->config);
-}
-
-/* Milliseconds since start, on the monotonic clock. */
-static long
-capsules_ms_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
 static void
@@ -84,7 +73,7 @@ capsules_load(struct config *cfg, const struct gen *old,
 			continue;
 		}
 		/* A block the config could not read fails as a load does. */
-		clock_gettime(CLOCK_MONOTONIC, &started);
+		clock_now(&started);
 		c = NULL;
 		if (cc->error != NULL)
 			buf_adds(&why, cc->error);
@@ -94,8 +83,8 @@ capsules_load(struct config *cfg, const struct gen *old,
 			loaded++;
 			if (old != NULL && (capsules_changed(c, was) ||
 			    cfg->ncapsules == 1))
-				capsules_say_loaded(c, was,
-				    capsules_ms_since(&started));
+				capsules_say_loaded(c, was, (long)(
+				    clock_since_us(&started) / 1000));
 		} else if (old == NULL) {
 			/* At start nothing is served yet: any capsule that
 			 * cannot load is the operator's to fix now. */

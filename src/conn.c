@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "clock.h"
 #include "frame.h"
 #include "limit.h"
 #include "listener.h"
@@ -326,7 +327,7 @@ conn_new(struct worker *w, int fd, const struct sockaddr *sa,
 	conn_format_addr(c, sa, salen);
 	/* libevent's cached clock is coarse (4 ms steps): the access log's
 	 * duration reads the real one. */
-	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	clock_now(&c->start);
 	TAILQ_INSERT_TAIL(worker_conns(w), c, entry);
 	worker_conn_opened(w, c);
 	if (c->capsule == NULL) {
@@ -345,18 +346,15 @@ size_t
 conn_evict_waiting(struct worker *w, size_t n, const struct conn *spare)
 {
 	struct conn *c, *next;
-	struct timespec now;
 	size_t closed = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* Connections are in the order they came: the oldest first, and
 	 * none younger than the grace, which an honest client may still be
 	 * spending on its handshake. */
 	for (c = TAILQ_FIRST(worker_conns(w)); c != NULL && closed < n;
 	    c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if ((now.tv_sec - c->start.tv_sec) * 1000 + (now.tv_nsec -
-		    c->start.tv_nsec) / 1000000 < CONN_EVICT_GRACE_MS)
+		if (clock_since_us(&c->start) < CONN_EVICT_GRACE_MS * 1000ULL)
 			break;
 		if (c->answered || c == spare)
 			continue;
@@ -737,18 +735,6 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /* Microseconds since the connection was accepted. */
-static unsigned long long
-conn_elapsed_us(const struct conn *c)
-{
-	struct timespec now;
-	long long us;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	us = (long long)(now.tv_sec - c->start.tv_sec) * 1000000 +
-	    (now.tv_nsec - c->start.tv_nsec) / 1000;
-	return us > 0 ? (unsigned long long)us : 0;
-}
-
 void
 conn_close(struct conn *c, const char *why)
 {
@@ -767,7 +753,7 @@ conn_close(struct conn *c, const char *why)
 		log_access(c->addr, c->spec.proto->name,
 		    c->request != NULL ? c->request : "",
 		    c->spec.proto->log_status(c->reply.status), c->bytes,
-		    conn_elapsed_us(c), c->capsule != NULL ?
+		    clock_since_us(&c->start), c->capsule != NULL ?
 		    c->capsule->config.name : NULL);
 	if (c->file_fd != -1)
 		close(c->file_fd);

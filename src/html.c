@@ -40,12 +40,9 @@ html_is_one_of(const char *name, const char *const *set, size_t n)
 	return false;
 }
 
-static bool
-html_is_block(const char *name)
-{
-	return html_is_one_of(name, html_blocks, sizeof(html_blocks) /
-	    sizeof(html_blocks[0]));
-}
+/* Whether name is in the array set. */
+#define html_in(name, set) \
+	html_is_one_of((name), (set), sizeof(set) / sizeof((set)[0]))
 
 /* The element's name in lower case; "" for one gumbo does not know. */
 static const char *
@@ -85,7 +82,7 @@ html_start(struct html_scan *s, const GumboNode *node)
 		s->sink->brk(s->ctx, false);
 	else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)
 		s->sink->text(s->ctx, " ", 1);
-	else if (html_is_block(name))
+	else if (html_in(name, html_blocks))
 		s->sink->brk(s->ctx, true);
 }
 
@@ -101,7 +98,7 @@ html_end(struct html_scan *s, const GumboNode *node)
 			s->open_links--;
 			s->sink->link_close(s->ctx);
 		}
-	} else if (html_is_block(name))
+	} else if (html_in(name, html_blocks))
 		s->sink->brk(s->ctx, true);
 }
 
@@ -170,10 +167,10 @@ html_walk(struct html_scan *s, const GumboNode *root)
 /*
  * gumbo follows HTML5's tree building, where many a start tag looks down
  * the stack of open elements: its time grows with the nesting, and a
- * block of 200 000 nested <div> takes minutes.  So gumbo is given the
- * block only up to where its elements would nest deeper than this, or a
- * tag holds more attributes than HTML_MAX_ATTRS, as libxml2 stopped at
- * the same depth; the rest is dropped.
+ * block of 200 000 nested <div> takes minutes.  So a block stops where
+ * its elements would nest deeper than this (libxml2 stopped at the same
+ * depth), or a tag holds more attributes than HTML_MAX_ATTRS; the rest
+ * is dropped.
  */
 #define HTML_MAX_DEPTH	256
 /* And a tag's attributes are checked against each other: as many. */
@@ -210,27 +207,26 @@ html_find_end_tag(const char *s, size_t len, size_t at, const char *name)
 	return len;
 }
 
-/* An element left open as the next of its kind starts: <li>, <td>, ... */
-static bool
-html_closes_sibling(const char *open, const char *name)
+/*
+ * Elements left open as the next of their kind starts, by kind: a <dd>
+ * ends a <dt>, a <tbody> a <thead>.  0 for the others.
+ */
+static int
+html_sibling_kind(const char *name)
 {
-	static const char *const groups[][3] = {
-		{ "p", "p", "p" }, { "li", "li", "li" }, { "dt", "dd", "dd" },
-		{ "td", "th", "th" }, { "option", "option", "option" },
-		{ "thead", "tbody", "tfoot" },
+	static const struct {
+		const char	*name;
+		int		 kind;
+	} kinds[] = {
+		{ "p", 1 }, { "li", 2 }, { "dt", 3 }, { "dd", 3 }, { "td", 4 },
+		{ "th", 4 }, { "option", 5 }, { "thead", 6 }, { "tbody", 6 },
+		{ "tfoot", 6 },
 	};
 
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		bool o = false, n = false;
-
-		for (size_t k = 0; k < 3; k++) {
-			o = o || strcasecmp(open, groups[g][k]) == 0;
-			n = n || strcasecmp(name, groups[g][k]) == 0;
-		}
-		if (o && n)
-			return true;
-	}
-	return false;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasecmp(name, kinds[i].name) == 0)
+			return kinds[i].kind;
+	return 0;
 }
 
 struct html_depth {
@@ -243,8 +239,7 @@ struct html_depth {
 static void
 html_depth_end(struct html_depth *d, const char *name)
 {
-	bool formatting = html_is_one_of(name, html_formatting,
-	    sizeof(html_formatting) / sizeof(html_formatting[0]));
+	bool formatting = html_in(name, html_formatting);
 
 	for (size_t k = d->n; k > 0; k--) {
 		if (strcasecmp(d->open[k - 1], name) != 0)
@@ -297,7 +292,10 @@ html_tag_end(const char *s, size_t len, size_t i, size_t *nattrs)
 static bool
 html_depth_start(struct html_depth *d, const char *name)
 {
-	if (d->n > 0 && html_closes_sibling(d->open[d->n - 1], name))
+	int kind = html_sibling_kind(name);
+
+	if (kind != 0 && d->n > 0 &&
+	    html_sibling_kind(d->open[d->n - 1]) == kind)
 		d->n--;
 	else if (strcasecmp(name, "tr") == 0) {
 		/* A row ends the cells and the row before it. */
@@ -376,11 +374,10 @@ html_piece(const char *html, size_t len, bool *more)
 			return start;
 		if (end)
 			html_depth_end(&d, name);
-		else if (html_is_one_of(name, html_raws, sizeof(html_raws) /
-		    sizeof(html_raws[0])))
+		else if (html_in(name, html_raws))
 			i = html_find_end_tag(html, len, i, name);
-		else if (!html_is_one_of(name, html_voids, sizeof(html_voids) /
-		    sizeof(html_voids[0])) && !(gt < len && html[gt - 1] == '/') &&
+		else if (!html_in(name, html_voids) &&
+		    !(gt < len && html[gt - 1] == '/') &&
 		    !html_depth_start(&d, name))
 			return start;
 		if (d.n == 0 && i >= HTML_PIECE && i < len) {
@@ -467,7 +464,7 @@ html_scan_tag(const char *tag, size_t len, const struct html_sink *sink,
 		name[n] = '\0';
 		if (strcasecmp(name, "a") == 0)
 			sink->link_close(ctx);
-		else if (n > 0 && html_is_block(name))
+		else if (n > 0 && html_in(name, html_blocks))
 			sink->brk(ctx, true);
 		return;
 	}

@@ -525,26 +525,21 @@ search_entry_field_cmp(const void *a, const void *b)
 }
 
 /*
- * Puts the postings in the order of their words, then of entry_field,
- * as one sort comparing words would, without comparing words but to find
- * them: each is numbered through a hash table, the distinct words alone
- * are sorted, and the postings are dealt into their word's place (in the
- * order they came, mostly that of their entries already).  A page of
- * 20 000 entries has 200 000 postings and some thousands of words.
+ * Numbers the postings' words through a hash table: id[i] is posting i's
+ * word, numbered in the order words first came, and first[w] the first
+ * posting of word w.  Returns the number of distinct words.
  */
-static void
-search_sort_postings(struct search_maker *m)
+static size_t
+search_number_words(const struct search_maker *m, uint32_t *id,
+    uint32_t *first)
 {
 	const char *words = m->scratch.data;
 	size_t n = m->npostings, cap = 16, nuniq = 0;
-	uint32_t *slot, *id, *first, *rank, *at;
-	struct search_posting *sorted;
+	uint32_t *slot;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	slot = xcalloc(cap, sizeof(*slot));	/* a posting + 1, or 0 */
-	id = xreallocarray(NULL, n, sizeof(*id));
-	first = xreallocarray(NULL, n, sizeof(*first));
 	for (size_t i = 0; i < n; i++) {
 		const struct search_posting *p = &m->postings[i];
 		size_t h = search_word_hash(words + p->word, p->len) &
@@ -568,23 +563,49 @@ search_sort_postings(struct search_maker *m)
 		}
 	}
 	free(slot);
-	/* The distinct words in order: first[] becomes postings standing
-	 * for them, sorted; rank[] is each word's place. */
-	{
-		struct search_posting *reps = xreallocarray(NULL, nuniq,
-		    sizeof(*reps));
+	return nuniq;
+}
 
-		for (size_t u = 0; u < nuniq; u++) {
-			reps[u] = m->postings[first[u]];
-			reps[u].entry_field = (uint32_t)u;	/* its id */
-		}
-		qsort_r(reps, nuniq, sizeof(*reps), search_posting_cmp,
-		    m->scratch.data);
-		rank = first;		/* reused: ids -> places */
-		for (size_t r = 0; r < nuniq; r++)
-			rank[reps[r].entry_field] = (uint32_t)r;
-		free(reps);
+/* Each of the nuniq words' place among them in order, into rank[]. */
+static void
+search_rank_words(const struct search_maker *m, const uint32_t *first,
+    size_t nuniq, uint32_t *rank)
+{
+	struct search_posting *reps = xreallocarray(NULL, nuniq + 1,
+	    sizeof(*reps));
+
+	/* A posting stands for each word, its entry_field the word's id. */
+	for (size_t w = 0; w < nuniq; w++) {
+		reps[w] = m->postings[first[w]];
+		reps[w].entry_field = (uint32_t)w;
 	}
+	qsort_r(reps, nuniq, sizeof(*reps), search_posting_cmp,
+	    m->scratch.data);
+	for (size_t r = 0; r < nuniq; r++)
+		rank[reps[r].entry_field] = (uint32_t)r;
+	free(reps);
+}
+
+/*
+ * Puts the postings in the order of their words, then of entry_field,
+ * as one sort comparing words would, without comparing words but to find
+ * them: the distinct words alone are sorted, and the postings are dealt
+ * into their word's place (in the order they came, mostly that of their
+ * entries already).  A page of 20 000 entries has 200 000 postings and
+ * some thousands of words.
+ */
+static void
+search_sort_postings(struct search_maker *m)
+{
+	size_t n = m->npostings, nuniq;
+	uint32_t *id = xreallocarray(NULL, n, sizeof(*id));
+	uint32_t *first = xreallocarray(NULL, n, sizeof(*first));
+	uint32_t *rank = xreallocarray(NULL, n, sizeof(*rank));
+	uint32_t *at;
+	struct search_posting *sorted;
+
+	nuniq = search_number_words(m, id, first);
+	search_rank_words(m, first, nuniq, rank);
 	/* Each word's postings, in the order they came. */
 	at = xcalloc(nuniq + 1, sizeof(*at));
 	for (size_t i = 0; i < n; i++)
@@ -606,8 +627,9 @@ search_sort_postings(struct search_maker *m)
 			    search_entry_field_cmp);
 	}
 	free(at);
-	free(id);
 	free(rank);
+	free(first);
+	free(id);
 	free(m->postings);
 	m->postings = sorted;
 	m->postings_cap = n;
