@@ -1,10 +1,12 @@
 /* test_render: the three renderers, against golden files, rules, and
  * pathological input. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "doc.h"
 #include "gophermap.h"
 #include "render.h"
 #include "tests.h"
@@ -480,6 +482,71 @@ START_TEST(test_render_format_names)
 }
 END_TEST
 
+/* A page of bare URLs, struck text and a table, for parsing side by side. */
+#define RACE_ROWS	200
+#define RACE_PARSES	40
+
+struct race_run {
+	const char	*md;
+	size_t		 len;
+	int		 short_parses;	/* parses that lost links or cells */
+};
+
+static void *
+race_parse(void *arg)
+{
+	struct race_run *r = arg;
+
+	for (int i = 0; i < RACE_PARSES; i++) {
+		struct doc *doc = doc_parse(r->md, r->len);
+		size_t cells = 0;
+
+		for (size_t b = 0; b < doc->nblocks; b++)
+			if (doc->blocks[b].kind == DOC_TABLE)
+				cells += doc->blocks[b].nrows *
+				    doc->blocks[b].ncols;
+		if (doc->nlinks != 2 * RACE_ROWS ||
+		    cells != 2 * (RACE_ROWS + 1))
+			r->short_parses++;
+		doc_free(doc);
+	}
+	return NULL;
+}
+
+/*
+ * Two threads parse at once, as the build does: each finds every bare URL
+ * and table cell (cmark-gfm 0.29 shares one table of inline characters
+ * between parsers; see doc_parse_lock).
+ */
+START_TEST(test_render_parses_side_by_side)
+{
+	struct buf md = BUF_INIT;
+	struct race_run runs[2];
+	pthread_t threads[2];
+
+	for (int i = 0; i < RACE_ROWS; i++)
+		buf_printf(&md, "- see https://example.org/%d or "
+		    "www.example.com/%d, ~~old~~\n", i, i);
+	buf_adds(&md, "\n| a | b |\n|---|---|\n");
+	for (int i = 0; i < RACE_ROWS; i++)
+		buf_printf(&md, "| x%d | y%d |\n", i, i);
+	for (int t = 0; t < 2; t++) {
+		runs[t].md = md.data;
+		runs[t].len = md.len;
+		runs[t].short_parses = 0;
+		ck_assert_int_eq(pthread_create(&threads[t], NULL, race_parse,
+		    &runs[t]), 0);
+	}
+	for (int t = 0; t < 2; t++) {
+		pthread_join(threads[t], NULL);
+		ck_assert_msg(runs[t].short_parses == 0,
+		    "thread %d: %d of %d parses lost links or cells", t,
+		    runs[t].short_parses, RACE_PARSES);
+	}
+	buf_release(&md);
+}
+END_TEST
+
 Suite *
 render_test_suite(void)
 {
@@ -505,6 +572,7 @@ render_test_suite(void)
 	tcase_add_test(big, test_render_deep_html);
 	tcase_add_test(big, test_render_long_html);
 	tcase_add_test(big, test_render_megabyte_line);
+	tcase_add_test(big, test_render_parses_side_by_side);
 	suite_add_tcase(s, big);
 	return s;
 }
