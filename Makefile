@@ -52,7 +52,7 @@ ALL_CFLAGS	= -std=c17 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(HARDEN) \
 ALL_LDFLAGS	= $(LDFLAGS) $(LDHARDEN)
 
 # Modules without libevent or OpenSSL: the unit tests link only these.
-PURE_SRCS	:= buf clock file hmap utf8 url html doc docparse links docbuild wrap mime gophermap gemstatus \
+PURE_SRCS	:= buf clock file hmap utf8 url html doc docparse mdsplit links docbuild wrap mime gophermap gemstatus \
 		   render render_gemtext render_gopher log config store page pages build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen capsule capsules listener conn \
@@ -254,7 +254,7 @@ bench-content: deps
 # libFuzzer targets (clang, ASan, UBSan) over the pure modules.  Each
 # runs FUZZ_SECONDS; what they find goes to build/fuzz/, seeds live in
 # tests/fuzz/corpus/.
-FUZZ_TARGETS	:= gemini url gopher render config proxy search frame
+FUZZ_TARGETS	:= gemini url gopher render mdsplit config proxy search frame
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -std=c17 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 		  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -262,7 +262,7 @@ FUZZ_CFLAGS	= -std=c17 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
-    $(PURE_SRCS:%=src/%.c)
+    tests/fuzz/describe.h $(PURE_SRCS:%=src/%.c)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(PURE_SRCS:%=src/%.c) $(CMARK_LIBS)
 

@@ -103,6 +103,13 @@ struct doc {
  */
 struct doc	*doc_parse(const char *markdown, size_t len);
 /*
+ * The same, with the page cut into parts of at least part_bytes where
+ * that changes nothing (mdsplit.h); doc_parse() takes 128 KiB.  Tests ask
+ * for tiny parts, to prove that the parts give the document of the whole.
+ */
+struct doc	*doc_parse_in_parts(const char *markdown, size_t len,
+		    size_t part_bytes);
+/*
  * For builders of documents (doc_parse() and docbuild): appends a zeroed
  * block of kind, its links to come next, or a zeroed link; the pointer
  * lives until the next push.

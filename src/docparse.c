@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "html.h"
+#include "mdsplit.h"
 #include "utf8.h"
 
 /* Links nest only through images in link text: this is plenty. */
@@ -22,6 +23,14 @@
 #define DOC_CONTEXT_COLUMNS	60
 /* More footnotes than this in one page are plain text. */
 #define DOC_MAX_NOTES		100000
+/*
+ * A page twice this size or more is parsed in parts (mdsplit.h), the
+ * next one parsed by a thread of its own while one is walked, and each
+ * tree freed once walked: a tree takes some 25 times its Markdown.
+ */
+#define DOC_PART_BYTES		(128 * 1024)
+/* The parts parsed and not yet walked, at most. */
+#define DOC_PARTS_AHEAD		2
 
 /* A link or image whose text is being read. */
 struct walk_link {
@@ -71,7 +80,17 @@ struct doc_walk {
 	size_t		 note_mark;	/* the number the next paragraph
 					 * opens with, or 0 */
 	int		 html_line;	/* the HTML block being read */
+	int		 line_base;	/* the lines before the part walked */
 };
+
+/* Where the node starts in the whole Markdown, 0 if cmark-gfm knows not. */
+static int
+doc_line(const struct doc_walk *w, cmark_node *node)
+{
+	int line = cmark_node_get_start_line(node);
+
+	return line > 0 ? line + w->line_base : 0;
+}
 
 /* Copies len bytes into the arena; returns their offset. */
 static size_t
@@ -348,7 +367,7 @@ doc_note_mark(struct doc_walk *w, cmark_node *node)
 	dl->start = dl->end = w->text.len;
 	/* The number, until doc_finish_notes() puts the note's text. */
 	dl->label_off = n;
-	dl->line = cmark_node_get_start_line(node);
+	dl->line = doc_line(w, node);
 }
 
 /* The sink for HTML inside a heading, paragraph or cell. */
@@ -457,7 +476,7 @@ doc_inline(struct doc_walk *w, cmark_node *node, cmark_event_type ev)
 		if (ev == CMARK_EVENT_ENTER)
 			doc_link_open(w, cmark_node_get_url(node),
 			    cmark_node_get_type(node) == CMARK_NODE_IMAGE,
-			    false, cmark_node_get_start_line(node));
+			    false, doc_line(w, node));
 		else
 			doc_link_close(w);
 		break;
@@ -624,7 +643,7 @@ doc_open_leaf(struct doc_walk *w, cmark_node *node, bool flat, bool heading)
 	w->leaf = node;
 	w->flat = flat;
 	w->heading = heading;
-	w->leaf_line = cmark_node_get_start_line(node);
+	w->leaf_line = doc_line(w, node);
 	w->breaks = 0;
 	w->link_depth = 0;
 	buf_clear(&w->alt);
@@ -702,7 +721,7 @@ static void
 doc_code_block(struct doc_walk *w, cmark_node *node)
 {
 	struct doc_block *b = doc_add_block(w, DOC_CODE,
-	    cmark_node_get_start_line(node));
+	    doc_line(w, node));
 	const char *lit = cmark_node_get_literal(node);
 
 	b->len = lit ? strlen(lit) : 0;
@@ -717,7 +736,7 @@ doc_html_block(struct doc_walk *w, cmark_node *node)
 {
 	const char *lit = cmark_node_get_literal(node);
 
-	w->html_line = cmark_node_get_start_line(node);
+	w->html_line = doc_line(w, node);
 	w->leaf_line = w->html_line;
 	w->breaks = 0;
 	w->flat = false;
@@ -742,7 +761,7 @@ doc_open_table(struct doc_walk *w, cmark_node *node)
 	w->table_link = w->first_link = w->doc->nlinks;
 	w->ncols = ncols;
 	w->nrows = 0;
-	w->table_line = cmark_node_get_start_line(node);
+	w->table_line = doc_line(w, node);
 	for (uint16_t i = 0; i < ncols; i++)
 		buf_addc(&a, aligns != NULL && (aligns[i] == 'l' ||
 		    aligns[i] == 'c' || aligns[i] == 'r') ?
@@ -810,7 +829,7 @@ doc_note_definition(struct doc_walk *w, cmark_node *node)
 
 	if (!w->doc->has_notes) {
 		b = doc_add_block(w, DOC_HEADING,
-		    cmark_node_get_start_line(node));
+		    doc_line(w, node));
 		b->level = 2;
 		buf_adds(&w->text, "Footnotes");
 		doc_take_text(w, b);
@@ -858,7 +877,7 @@ doc_walk_tree(struct doc_walk *w, cmark_node *root)
 			    cmark_node_get_type(cmark_node_first_child(
 			    node)) != CMARK_NODE_PARAGRAPH))
 				doc_take_text(w, doc_add_item(w, node,
-				    cmark_node_get_start_line(node)));
+				    doc_line(w, node)));
 			break;
 		case CMARK_NODE_HEADING:
 		case CMARK_NODE_PARAGRAPH:
@@ -876,7 +895,7 @@ doc_walk_tree(struct doc_walk *w, cmark_node *root)
 			break;
 		case CMARK_NODE_THEMATIC_BREAK:
 			doc_add_block(w, DOC_RULE,
-			    cmark_node_get_start_line(node));
+			    doc_line(w, node));
 			break;
 		case CMARK_NODE_FOOTNOTE_DEFINITION:
 			if (enter)
@@ -971,10 +990,162 @@ doc_cmark_parse(const char *markdown, size_t len)
 	return root;
 }
 
+/* A part's tree, and the lines of the Markdown before it. */
+struct doc_part {
+	cmark_node	*root;		/* NULL if cmark-gfm ran out of memory */
+	int		 line_base;
+};
+
+/*
+ * The parts of one page: a thread parses them in order while the caller
+ * walks them in order.  At most DOC_PARTS_AHEAD parts are parsed and not
+ * yet walked.  Everything below lock is guarded by it.
+ */
+struct doc_parts {
+	const char	*markdown;
+	size_t		 len;
+	size_t		 part_bytes;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 changed;
+	struct mdsplit	 split;
+	size_t		 from;		/* where the next part starts */
+	size_t		 next_cut;	/* and where it ends */
+	int		 lines;		/* the lines before from */
+	size_t		 nclaimed;	/* parts claimed so far */
+	size_t		 nwalked;	/* parts walked so far */
+	size_t		 nparts;	/* SIZE_MAX until the last is claimed */
+	struct doc_part	 ready[DOC_PARTS_AHEAD];
+	bool		 filled[DOC_PARTS_AHEAD];
+};
+
+static int
+doc_count_lines(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (const char *end = s + len;
+	    (s = memchr(s, '\n', (size_t)(end - s))) != NULL; s++)
+		n++;
+	return n;
+}
+
+/*
+ * With the lock held: claims the next part, [*start, *end) of the
+ * Markdown, and returns its number; SIZE_MAX once all are claimed.
+ */
+static size_t
+doc_parts_claim(struct doc_parts *p, size_t *start, size_t *end,
+    int *line_base)
+{
+	if (p->from == p->len)
+		return SIZE_MAX;
+	*start = p->from;
+	*end = p->next_cut;
+	*line_base = p->lines;
+	p->lines += doc_count_lines(p->markdown + *start, *end - *start);
+	p->from = *end;
+	if (*end < p->len)
+		p->next_cut = mdsplit_next(&p->split, p->part_bytes);
+	else
+		p->nparts = p->nclaimed + 1;
+	return p->nclaimed++;
+}
+
+/* With the lock held: parses the next part into its slot, the lock let
+ * go meanwhile; false once all are claimed. */
+static bool
+doc_parts_parse_next(struct doc_parts *p)
+{
+	struct doc_part part;
+	size_t start, end, seq;
+
+	seq = doc_parts_claim(p, &start, &end, &part.line_base);
+	if (seq == SIZE_MAX)
+		return false;
+	pthread_mutex_unlock(&p->lock);
+	part.root = doc_cmark_parse(p->markdown + start, end - start);
+	pthread_mutex_lock(&p->lock);
+	p->ready[seq % DOC_PARTS_AHEAD] = part;
+	p->filled[seq % DOC_PARTS_AHEAD] = true;
+	pthread_cond_broadcast(&p->changed);
+	return true;
+}
+
+/* A parsing thread's body. */
+static void *
+doc_parts_parse(void *arg)
+{
+	struct doc_parts *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	do {
+		while (p->from < p->len &&
+		    p->nclaimed - p->nwalked >= DOC_PARTS_AHEAD)
+			pthread_cond_wait(&p->changed, &p->lock);
+	} while (doc_parts_parse_next(p));
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void
+doc_walk_part(struct doc_walk *w, const struct doc_part *part)
+{
+	if (part->root == NULL)
+		return;
+	w->line_base = part->line_base;
+	doc_walk_tree(w, part->root);
+	cmark_node_free(part->root);
+}
+
+/*
+ * Walks the parts of a page, the first one ending at first_cut, each
+ * tree freed once walked.  With no thread to parse them (none could be
+ * made), each part is parsed here in turn.
+ */
+static void
+doc_walk_parts(struct doc_walk *w, const char *markdown, size_t len,
+    size_t part_bytes, const struct mdsplit *split, size_t first_cut)
+{
+	struct doc_parts p = {
+		.markdown = markdown, .len = len, .part_bytes = part_bytes,
+		.split = *split, .next_cut = first_cut, .nparts = SIZE_MAX,
+	};
+	struct doc_part part;
+	pthread_t parser;
+	bool threaded;
+	size_t slot;
+
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	threaded = pthread_create(&parser, NULL, doc_parts_parse, &p) == 0;
+	pthread_mutex_lock(&p.lock);
+	while (p.nwalked < p.nparts) {
+		slot = p.nwalked % DOC_PARTS_AHEAD;
+		if (!threaded && !p.filled[slot])
+			(void)doc_parts_parse_next(&p);
+		while (!p.filled[slot])
+			pthread_cond_wait(&p.changed, &p.lock);
+		part = p.ready[slot];
+		p.filled[slot] = false;
+		pthread_mutex_unlock(&p.lock);
+		doc_walk_part(w, &part);
+		pthread_mutex_lock(&p.lock);
+		p.nwalked++;
+		pthread_cond_broadcast(&p.changed);
+	}
+	pthread_mutex_unlock(&p.lock);
+	if (threaded)
+		pthread_join(parser, NULL);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.lock);
+}
+
 struct doc *
-doc_parse(const char *markdown, size_t len)
+doc_parse_in_parts(const char *markdown, size_t len, size_t part_bytes)
 {
 	struct doc_walk w;
+	struct mdsplit split;
+	size_t first_cut = len;
 	cmark_node *root;
 
 	memset(&w, 0, sizeof(w));
@@ -983,8 +1154,14 @@ doc_parse(const char *markdown, size_t len)
 	buf_reserve(&w.arena, len + len / 4);
 	doc_intern(&w, "", 0);
 	buf_reserve(&w.text, 0);
-	root = doc_cmark_parse(markdown, len);
-	if (root != NULL) {
+	if (len / 2 >= part_bytes) {
+		mdsplit_init(&split, markdown, len);
+		first_cut = mdsplit_next(&split, part_bytes);
+	}
+	if (first_cut < len) {
+		doc_walk_parts(&w, markdown, len, part_bytes, &split,
+		    first_cut);
+	} else if ((root = doc_cmark_parse(markdown, len)) != NULL) {
 		doc_walk_tree(&w, root);
 		cmark_node_free(root);
 	}
@@ -998,4 +1175,10 @@ doc_parse(const char *markdown, size_t len)
 	w.doc->arena = buf_detach(&w.arena, NULL);
 	doc_fix_pointers(w.doc);
 	return w.doc;
+}
+
+struct doc *
+doc_parse(const char *markdown, size_t len)
+{
+	return doc_parse_in_parts(markdown, len, DOC_PART_BYTES);
 }

@@ -102,10 +102,9 @@ render_format_parse(const char *name, enum render_format *fmt)
 }
 
 void
-render_markdown(const char *md, size_t len, enum render_format fmt,
+render_doc(struct doc *doc, enum render_format fmt,
     const struct render_opts *opts, struct buf *out)
 {
-	struct doc *doc = doc_parse(md, len);
 	struct links_content nothing;
 	struct links_page page;
 	struct nav nav;
@@ -129,6 +128,15 @@ render_markdown(const char *md, size_t len, enum render_format fmt,
 		render_text(doc, opts, out);
 		break;
 	}
+}
+
+void
+render_markdown(const char *md, size_t len, enum render_format fmt,
+    const struct render_opts *opts, struct buf *out)
+{
+	struct doc *doc = doc_parse(md, len);
+
+	render_doc(doc, fmt, opts, out);
 	doc_free(doc);
 }
 

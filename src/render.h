@@ -70,6 +70,9 @@ int	render_format_parse(const char *name, enum render_format *fmt);
  */
 void	render_markdown(const char *md, size_t len, enum render_format fmt,
 	    const struct render_opts *opts, struct buf *out);
+/* The same for a parsed doc, whose links it resolves (and so changes). */
+void	render_doc(struct doc *doc, enum render_format fmt,
+	    const struct render_opts *opts, struct buf *out);
 
 /* The format renderers, each appending doc to out. */
 void	render_gemtext(const struct doc *doc, const struct render_opts *opts,

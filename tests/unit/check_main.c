@@ -35,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, wrap_test_suite());
 	srunner_add_suite(sr, gophermap_test_suite());
 	srunner_add_suite(sr, render_test_suite());
+	srunner_add_suite(sr, mdsplit_test_suite());
 	srunner_add_suite(sr, config_test_suite());
 	srunner_add_suite(sr, gemini_test_suite());
 	srunner_add_suite(sr, gopher_test_suite());

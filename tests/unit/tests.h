@@ -11,6 +11,7 @@ Suite	*url_test_suite(void);
 Suite	*wrap_test_suite(void);
 Suite	*gophermap_test_suite(void);
 Suite	*render_test_suite(void);
+Suite	*mdsplit_test_suite(void);
 Suite	*config_test_suite(void);
 Suite	*gemini_test_suite(void);
 Suite	*gopher_test_suite(void);
