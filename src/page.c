@@ -1,6 +1,7 @@
 /* page: one Markdown page rendered once; its sections are slices of it. */
 #include "page.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,12 @@
 static const char page_refs_heading[] =
     "\r\nReferences\r\n----------\r\n\r\n";
 static const char page_menu_end[] = ".\r\n";
+/*
+ * A page of this many blocks has its plain text rendered by a thread of
+ * its own while this one renders the gemtext and the menu: the three
+ * renderings of a 20 000-entry page take longer than its parse.
+ */
+#define PAGE_THREAD_BLOCKS	4096
 
 /* What rendering one page takes. */
 struct page_maker {
@@ -421,11 +428,39 @@ page_maker_release(struct page_maker *m)
 	buf_release(&m->frames);
 }
 
-/* The three renderings of the whole page, marked. */
+/* What the plain text is rendered from, and into. */
+struct page_text_job {
+	struct page_maker	*maker;
+	const struct doc	*doc;
+};
+
+/* The page's plain text, marked; a thread's body too. */
+static void *
+page_render_text(void *arg)
+{
+	const struct page_text_job *job = arg;
+	struct page_maker *m = job->maker;
+	struct render_opts opts = m->opts;
+
+	opts.marks = &m->txt_marks;
+	opts.gopher_text = true;
+	render_text(job->doc, &opts, &m->txt);
+	buf_add(&m->txt, page_menu_end, sizeof(page_menu_end) - 1);
+	return NULL;
+}
+
+/*
+ * The three renderings of the whole page, marked.  Each writes only its
+ * own buffer and marks, so the text may be made on another thread.
+ */
 static void
 page_render_all(struct page_maker *m, const struct doc *doc)
 {
 	struct render_opts opts = m->opts;
+	struct page_text_job text = { m, doc };
+	pthread_t thread;
+	bool threaded = doc->nblocks >= PAGE_THREAD_BLOCKS &&
+	    pthread_create(&thread, NULL, page_render_text, &text) == 0;
 
 	gemstatus_success(&m->gmi, "text/gemini", m->settings->lang);
 	if (m->is_front)
@@ -437,10 +472,10 @@ page_render_all(struct page_maker *m, const struct doc *doc)
 		render_gophermap(doc, &opts, &m->map);
 	}
 	gophermap_end(&m->map);
-	opts.marks = &m->txt_marks;
-	opts.gopher_text = true;
-	render_text(doc, &opts, &m->txt);
-	buf_add(&m->txt, page_menu_end, sizeof(page_menu_end) - 1);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		page_render_text(&text);
 }
 
 struct page *
