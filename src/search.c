@@ -284,16 +284,54 @@ search_add_part(struct search_index *index, const struct search_part *part)
 		index->max_part = part->n;
 }
 
+/* An ASCII byte folded, or 0 for a byte that breaks words. */
+static const unsigned char search_ascii_fold[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+};
+
+/*
+ * Writes straight into out: folding never makes a character longer, and
+ * at most one space follows each byte read, so 2 * len + 2 bytes do.
+ * ASCII, most of any list, is folded by table.
+ */
 void
 search_fold_words(struct buf *out, const char *s, size_t len)
 {
 	size_t i = 0, n;
 	uint32_t cp;
-	char enc[4];
+	char *o;
 	bool in_word = false;
 
-	buf_addc(out, ' ');
+	buf_reserve(out, 2 * len + 2);
+	o = out->data + out->len;
+	*o++ = ' ';
 	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			i++;
+			if (search_ascii_fold[c] != 0) {
+				*o++ = (char)search_ascii_fold[c];
+				in_word = true;
+			} else if (in_word) {
+				*o++ = ' ';
+				in_word = false;
+			}
+			continue;
+		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
 			/* Not UTF-8: a word break, never half a character. */
 			n = 1;
@@ -302,15 +340,17 @@ search_fold_words(struct buf *out, const char *s, size_t len)
 		i += n;
 		if (!utf8_is_word(cp)) {
 			if (in_word)
-				buf_addc(out, ' ');
+				*o++ = ' ';
 			in_word = false;
 			continue;
 		}
-		buf_add(out, enc, utf8_encode(utf8_fold(cp), enc));
+		o += utf8_encode(utf8_fold(cp), o);
 		in_word = true;
 	}
 	if (in_word)
-		buf_addc(out, ' ');
+		*o++ = ' ';
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* The host of an absolute URL, for matching "jepsen" in jepsen.io. */
