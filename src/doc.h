@@ -104,7 +104,7 @@ struct doc {
 struct doc	*doc_parse(const char *markdown, size_t len);
 /*
  * The same, with the page cut into parts of at least part_bytes where
- * that changes nothing (mdsplit.h); doc_parse() takes 128 KiB.  Tests ask
+ * that changes nothing (mdsplit.h); doc_parse() takes 32 KiB.  Tests ask
  * for tiny parts, to prove that the parts give the document of the whole.
  */
 struct doc	*doc_parse_in_parts(const char *markdown, size_t len,

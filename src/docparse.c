@@ -28,7 +28,7 @@
  * next one parsed by a thread of its own while one is walked, and each
  * tree freed once walked: a tree takes some 25 times its Markdown.
  */
-#define DOC_PART_BYTES		(128 * 1024)
+#define DOC_PART_BYTES		(32 * 1024)
 /* The parts parsed and not yet walked, at most. */
 #define DOC_PARTS_AHEAD		2
 

@@ -174,7 +174,7 @@ START_TEST(test_mdsplit_big_page)
 	}
 	/* doc_parse() cuts parts of its own size. */
 	describe_markdown(md.data, md.len, SIZE_MAX, &whole);
-	describe_markdown(md.data, md.len, 128 * 1024, &parts);
+	describe_markdown(md.data, md.len, 32 * 1024, &parts);
 	for (size_t i = 0; i < whole.len && i < parts.len; i++)
 		ck_assert_msg(whole.data[i] == parts.data[i],
 		    "parsed in parts, it differs at %zu: %.200s\n---- whole: "
