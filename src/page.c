@@ -17,9 +17,9 @@ static const char page_refs_heading[] =
     "\r\nReferences\r\n----------\r\n\r\n";
 static const char page_menu_end[] = ".\r\n";
 /*
- * A page of this many blocks has its plain text rendered by a thread of
- * its own while this one renders the gemtext and the menu: the three
- * renderings of a 20 000-entry page take longer than its parse.
+ * A page of this many blocks has its plain text rendered, and its search
+ * words read, by threads of their own while this one renders the gemtext
+ * and the menu: on a 20 000-entry page these take longer than its parse.
  */
 #define PAGE_THREAD_BLOCKS	4096
 
@@ -428,10 +428,11 @@ page_maker_release(struct page_maker *m)
 	buf_release(&m->frames);
 }
 
-/* What the plain text is rendered from, and into. */
+/* What the plain text and the search's words are made from, and into. */
 struct page_text_job {
 	struct page_maker	*maker;
 	const struct doc	*doc;
+	struct search_maker	*search;	/* once its words are read */
 };
 
 /* The page's plain text, marked; a thread's body too. */
@@ -449,18 +450,33 @@ page_render_text(void *arg)
 	return NULL;
 }
 
+/* The search's words of the page; a thread's body. */
+static void *
+page_read_words(void *arg)
+{
+	struct page_text_job *job = arg;
+
+	job->search = search_part_start(job->doc);
+	return NULL;
+}
+
 /*
- * The three renderings of the whole page, marked.  Each writes only its
- * own buffer and marks, so the text may be made on another thread.
+ * The three renderings of the whole page, marked, and its search part.
+ * Each rendering writes only its own buffer and marks, and the search's
+ * words come from the doc alone, so on a big page the plain text and the
+ * words are made on threads of their own.
  */
 static void
 page_render_all(struct page_maker *m, const struct doc *doc)
 {
 	struct render_opts opts = m->opts;
-	struct page_text_job text = { m, doc };
-	pthread_t thread;
-	bool threaded = doc->nblocks >= PAGE_THREAD_BLOCKS &&
-	    pthread_create(&thread, NULL, page_render_text, &text) == 0;
+	struct page_text_job job = { m, doc, NULL };
+	pthread_t text, words;
+	bool big = doc->nblocks >= PAGE_THREAD_BLOCKS;
+	bool text_threaded = big &&
+	    pthread_create(&text, NULL, page_render_text, &job) == 0;
+	bool words_threaded = big &&
+	    pthread_create(&words, NULL, page_read_words, &job) == 0;
 
 	gemstatus_success(&m->gmi, "text/gemini", m->settings->lang);
 	if (m->is_front)
@@ -472,10 +488,16 @@ page_render_all(struct page_maker *m, const struct doc *doc)
 		render_gophermap(doc, &opts, &m->map);
 	}
 	gophermap_end(&m->map);
-	if (threaded)
-		pthread_join(thread, NULL);
+	if (text_threaded)
+		pthread_join(text, NULL);
 	else
-		page_render_text(&text);
+		page_render_text(&job);
+	if (words_threaded)
+		pthread_join(words, NULL);
+	else
+		page_read_words(&job);
+	m->page->search = search_part_finish(job.search, &m->gmi_marks,
+	    &m->map_marks);
 }
 
 struct page *
@@ -519,7 +541,6 @@ page_render(const struct doc *doc, const struct nav *nav,
 	render_marks_init(&m.map_marks, doc);
 	render_marks_init(&m.txt_marks, doc);
 	page_render_all(&m, doc);
-	pg->search = search_part_build(doc, &m.gmi_marks, &m.map_marks);
 	/* Every section's gemtext starts with the page's status line. */
 	gemstatus_success(&m.frames, "text/gemini", settings->lang);
 	pg->status_len = (uint32_t)m.frames.len;

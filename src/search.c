@@ -78,8 +78,6 @@ struct search_posting {
 /* What a part is made with. */
 struct search_maker {
 	const struct doc		*doc;
-	const struct render_marks	*gmi;
-	const struct render_marks	*map;
 	struct search_part		*part;
 	size_t				 cap;
 	struct buf			 strings;
@@ -438,9 +436,10 @@ search_add_entry(struct search_maker *m, const struct doc_block *b,
 	struct search_entry e;
 	size_t pos = 0, entry = m->part->n;
 
-	if (!search_span(m->gmi, first, n, &e.gmi_start, &e.gmi_end) ||
-	    !search_span(m->map, first, n, &e.map_start, &e.map_end))
-		return;
+	/* Where its lines are waits for the marks: search_place_entries(). */
+	e.gmi_start = (uint32_t)first;
+	e.gmi_end = (uint32_t)n;
+	e.map_start = e.map_end = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct doc_link *l = &links[i];
 		struct buf host = BUF_INIT;
@@ -840,39 +839,101 @@ search_heading(struct search_maker *m, const char **path,
 	buf_release(&label);
 }
 
-struct search_part *
-search_part_build(const struct doc *doc, const struct render_marks *gmi,
-    const struct render_marks *map)
+struct search_maker *
+search_part_start(const struct doc *doc)
 {
 	const char *path[SEARCH_MAX_LEVEL + 1] = { NULL };
-	struct search_maker m;
+	struct search_maker *m = xcalloc(1, sizeof(*m));
 
-	memset(&m, 0, sizeof(m));
-	m.doc = doc;
-	m.gmi = gmi;
-	m.map = map;
-	m.part = xcalloc(1, sizeof(*m.part));
-	search_new_group(&m, search_label(&m, "", 0));	/* outside one */
+	m->doc = doc;
+	m->part = xcalloc(1, sizeof(*m->part));
+	search_new_group(m, search_label(m, "", 0));	/* outside one */
 	for (size_t i = 0; i < doc->nblocks; i++) {
 		const struct doc_block *b = &doc->blocks[i];
 
 		if (b->kind == DOC_HEADING)
-			search_heading(&m, path, b);
+			search_heading(m, path, b);
 		else if ((b->kind == DOC_ITEM || b->kind == DOC_PARAGRAPH) &&
 		    b->nlinks > 0)
-			search_add_entry(&m, b, (size_t)(b->links - doc->links),
+			search_add_entry(m, b, (size_t)(b->links - doc->links),
 			    b->nlinks, b->text, b->len);
 		else if (b->kind == DOC_TABLE)
 			for (size_t r = 1; r < b->nrows; r++)
-				search_add_row(&m, b, r);
+				search_add_row(m, b, r);
 	}
-	search_make_vocab(&m);
-	m.part->groups[m.part->ngroups].first = (uint32_t)m.part->n;
-	m.part->strings = buf_detach(&m.strings, &m.part->strings_len);
-	free(m.postings);
-	buf_release(&m.scratch);
-	hmap_free(&m.label_ids, NULL);
-	return search_part_pack(m.part);
+	return m;
+}
+
+/*
+ * Gives each entry where its lines are in the two renderings, and drops
+ * those that neither shows (all their links left out), with their words;
+ * the entries after them, and the groups, are numbered anew.
+ */
+static void
+search_place_entries(struct search_maker *m, const struct render_marks *gmi,
+    const struct render_marks *map)
+{
+	struct search_part *part = m->part;
+	uint32_t *kept_before = xreallocarray(NULL, part->n + 1,
+	    sizeof(*kept_before));
+	size_t kept = 0, np = 0;
+
+	for (size_t i = 0; i < part->n; i++) {
+		struct search_entry e = part->entries[i];
+		size_t first = e.gmi_start, n = e.gmi_end;
+
+		kept_before[i] = (uint32_t)kept;
+		if (search_span(gmi, first, n, &e.gmi_start, &e.gmi_end) &&
+		    search_span(map, first, n, &e.map_start, &e.map_end))
+			part->entries[kept++] = e;
+		else
+			kept_before[i] = UINT32_MAX;	/* dropped */
+	}
+	for (size_t i = 0; i < m->npostings; i++) {
+		struct search_posting p = m->postings[i];
+		uint32_t to = p.entry_field >> 2;
+
+		if ((p.entry_field & 3) != SEARCH_SECTION) {
+			if ((to = kept_before[to]) == UINT32_MAX)
+				continue;
+			p.entry_field = to << 2 | (p.entry_field & 3);
+		}
+		m->postings[np++] = p;
+	}
+	m->npostings = np;
+	/* A group's first entry: the first kept at or after its old one. */
+	kept_before[part->n] = (uint32_t)kept;
+	for (size_t i = part->n; i-- > 0;)
+		if (kept_before[i] == UINT32_MAX)
+			kept_before[i] = kept_before[i + 1];
+	for (size_t g = 0; g < part->ngroups; g++)
+		part->groups[g].first = kept_before[part->groups[g].first];
+	part->n = kept;
+	free(kept_before);
+}
+
+struct search_part *
+search_part_finish(struct search_maker *m, const struct render_marks *gmi,
+    const struct render_marks *map)
+{
+	struct search_part *part = m->part;
+
+	search_place_entries(m, gmi, map);
+	search_make_vocab(m);
+	part->groups[part->ngroups].first = (uint32_t)part->n;
+	part->strings = buf_detach(&m->strings, &part->strings_len);
+	free(m->postings);
+	buf_release(&m->scratch);
+	hmap_free(&m->label_ids, NULL);
+	free(m);
+	return search_part_pack(part);
+}
+
+struct search_part *
+search_part_build(const struct doc *doc, const struct render_marks *gmi,
+    const struct render_marks *map)
+{
+	return search_part_finish(search_part_start(doc), gmi, map);
 }
 
 void

@@ -47,6 +47,17 @@ struct search_result {
 struct search_part	*search_part_build(const struct doc *doc,
 			    const struct render_marks *gmi,
 			    const struct render_marks *map);
+/*
+ * The same in two steps, so that the words are read while the renderings
+ * are made: search_part_start() reads doc's entries and their words;
+ * search_part_finish() frees the maker it returned (doc must live until
+ * then) and makes the part, once gmi and map are marked.
+ */
+struct search_maker;
+struct search_maker	*search_part_start(const struct doc *doc);
+struct search_part	*search_part_finish(struct search_maker *m,
+			    const struct render_marks *gmi,
+			    const struct render_marks *map);
 void			 search_part_set_text(struct search_part *part,
 			    const char *gmi, const char *map);
 /* Frees the part; search_part_free(NULL) does nothing. */
