@@ -2,6 +2,7 @@
 #include "url.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 static bool
@@ -49,20 +50,26 @@ url_is_allowed(unsigned char c)
 	    strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL);
 }
 
+/* The bytes url_encode() keeps; made once, whichever thread is first. */
+static bool url_allowed[256];
+static pthread_once_t url_allowed_once = PTHREAD_ONCE_INIT;
+
+static void
+url_make_allowed(void)
+{
+	for (int b = 0; b < 256; b++)
+		url_allowed[b] = url_is_allowed((unsigned char)b);
+}
+
 void
 url_encode(struct buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	static bool allowed[256], ready;
+	const bool *allowed = url_allowed;
 	size_t i = 0, run;
 	unsigned char c;
 
-	/* Written once with the same values by any thread: benign. */
-	if (!ready) {
-		for (int b = 0; b < 256; b++)
-			allowed[b] = url_is_allowed((unsigned char)b);
-		ready = true;
-	}
+	pthread_once(&url_allowed_once, url_make_allowed);
 	buf_reserve(out, len);
 	while (i < len) {
 		for (run = 0; i + run < len &&
