@@ -56,7 +56,7 @@ PURE_SRCS	:= buf clock file hmap utf8 url html doc docparse mdsplit links docbui
 		   render render_gemtext render_gopher log config store page pages build \
 		   gopher gemini proxy search nav limit heap frame
 SERVER_SRCS	:= main server hub worker gen capsule capsules listener conn \
-		   tlsctx priv watch
+		   tlsctx tlserr priv watch
 PURE_OBJS	:= $(PURE_SRCS:%=$(BUILD)/obj/%.o)
 SERVER_OBJS	:= $(SERVER_SRCS:%=$(BUILD)/obj/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
@@ -64,7 +64,8 @@ UNIT_OBJS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%.o)
 # The server modules the unit tests take too: they need OpenSSL, not
 # libevent.  The TLS suite drives contexts through memory BIOs; the
 # capsules suite loads generations from configs.
-UNIT_TLS_OBJS	:= $(BUILD)/obj/tlsctx.o $(BUILD)/obj/capsule.o \
+UNIT_TLS_OBJS	:= $(BUILD)/obj/tlsctx.o $(BUILD)/obj/tlserr.o \
+		   $(BUILD)/obj/capsule.o \
 		   $(BUILD)/obj/capsules.o $(BUILD)/obj/gen.o
 
 BIN		:= $(BUILD)/capsuled

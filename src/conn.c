@@ -33,6 +33,7 @@
 #include "gen.h"
 #include "store.h"
 #include "tlsctx.h"
+#include "tlserr.h"
 #include "worker.h"
 
 /* What a streamed file reads at a time: the memory it costs. */
@@ -137,7 +138,7 @@ conn_start_session(struct conn *c, bool reading)
 		if ((ssl = SSL_new(c->capsule->tls)) == NULL ||
 		    SSL_set_ex_data(ssl, conn_ssl_index, c) != 1) {
 			SSL_free(ssl);
-			tlsctx_drain_errors(NULL);
+			tlserr_drain(NULL);
 			conn_close(c, "cannot make a TLS session");
 			return;
 		}
@@ -691,7 +692,7 @@ conn_finish(struct conn *c)
 	if (c->spec.tls && (ssl = bufferevent_openssl_get_ssl(c->bev)) !=
 	    NULL) {
 		if (SSL_shutdown(ssl) < 0)
-			tlsctx_drain_errors(NULL);
+			tlserr_drain(NULL);
 	}
 	conn_close(c, NULL);
 }
@@ -745,7 +746,7 @@ conn_close(struct conn *c, const char *why)
 			if (log_is_debug())
 				log_debug("%s: TLS: %s", c->addr,
 				    ERR_reason_error_string(err));
-		tlsctx_drain_errors(NULL);
+		tlserr_drain(NULL);
 	}
 	if (why != NULL)
 		log_debug("%s: %s", c->addr, why);

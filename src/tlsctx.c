@@ -12,6 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "tlserr.h"
+
 /* A ticket key: its name (sent in the ticket), cipher and MAC keys. */
 struct tlsctx_ticket_key {
 	unsigned char	name[16];
@@ -77,10 +79,11 @@ tlsctx_rotate_tickets(void)
 {
 	struct tlsctx_ticket_key fresh;
 
+	tlserr_start();
 	if (RAND_bytes(fresh.name, sizeof(fresh.name)) != 1 ||
 	    RAND_bytes(fresh.aes, sizeof(fresh.aes)) != 1 ||
 	    RAND_bytes(fresh.hmac, sizeof(fresh.hmac)) != 1) {
-		tlsctx_drain_errors(NULL);
+		tlserr_drain(NULL);
 		return -1;
 	}
 	fresh.set = true;
@@ -148,7 +151,7 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	}
 	pthread_rwlock_unlock(&tlsctx_keys_lock);
 	if (rc == -1)
-		tlsctx_drain_errors(NULL);
+		tlserr_drain(NULL);
 	return rc;
 }
 
@@ -157,20 +160,6 @@ tlsctx_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
-
-void
-tlsctx_drain_errors(struct buf *err)
-{
-	char line[256];
-	unsigned long e;
-
-	while ((e = ERR_get_error()) != 0) {
-		if (err == NULL)
-			continue;
-		ERR_error_string_n(e, line, sizeof(line));
-		buf_printf(err, "%s%s", err->len > 0 ? "; " : "", line);
-	}
-}
 
 /*
  * The server name of a client hello's server_name extension (ext, len
@@ -219,7 +208,7 @@ tlsctx_hello_cb(SSL *ssl, int *alert, void *arg)
 	ctx = tlsctx_picker(ssl, name, name_len);
 	if (ctx != NULL && ctx != SSL_get_SSL_CTX(ssl) &&
 	    SSL_set_SSL_CTX(ssl, ctx) == NULL) {
-		tlsctx_drain_errors(NULL);
+		tlserr_drain(NULL);
 		*alert = SSL_AD_INTERNAL_ERROR;
 		return SSL_CLIENT_HELLO_ERROR;
 	}
@@ -251,12 +240,31 @@ tlsctx_set_tag(SSL_CTX *ctx, const char *name)
 	    1 ? 0 : -1;
 }
 
+/*
+ * Asked for the key's passphrase: there is no one to ask.  OpenSSL's own
+ * way is to prompt on the terminal, which would stop the server (and a
+ * reload) until someone typed.  Notes that it was asked, so that the
+ * error says why the key did not load.
+ */
+static int
+tlsctx_no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (asked != NULL)
+		*(bool *)asked = true;
+	return -1;
+}
+
 SSL_CTX *
 tlsctx_new(const char *cert, const char *key, const char *name,
     struct buf *err)
 {
 	SSL_CTX *ctx = NULL;
+	bool asked = false;
 
+	tlserr_start();
 	if (tlsctx_ticket_cipher == NULL &&
 	    (tlsctx_ticket_cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC",
 	    NULL)) == NULL) {
@@ -292,21 +300,27 @@ tlsctx_new(const char *cert, const char *key, const char *name,
 		buf_adds(err, "cannot tag the TLS context: ");
 		goto fail;
 	}
+	SSL_CTX_set_default_passwd_cb(ctx, tlsctx_no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
 		buf_printf(err, "%s: cannot load certificate: ", cert);
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		buf_printf(err, "%s: cannot load key: ", key);
+		buf_printf(err, "%s: cannot load key: %s", key, asked ?
+		    "it is encrypted (give capsuled a key without a "
+		    "passphrase): " : "");
 		goto fail;
 	}
+	/* The context keeps the pointer: it must not outlive this call. */
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		buf_printf(err, "%s does not match %s: ", key, cert);
 		goto fail;
 	}
 	return ctx;
 fail:
-	tlsctx_drain_errors(err);
+	tlserr_drain(err);
 	SSL_CTX_free(ctx);
 	return NULL;
 }

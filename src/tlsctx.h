@@ -44,7 +44,5 @@ void	 tlsctx_set_picker(tlsctx_pick_fn pick);
  */
 #define TLSCTX_TICKET_ROTATE	3600
 int	 tlsctx_rotate_tickets(void);
-/* Appends OpenSSL's queued errors to err (if not NULL) and clears them. */
-void	 tlsctx_drain_errors(struct buf *err);
 
 #endif

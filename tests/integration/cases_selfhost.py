@@ -1,7 +1,9 @@
 """Self-hosting: install, privileges, reload, logs, shutdown, PROXY
 protocol and HAProxy."""
 import os
+import pty
 import pwd
+import select
 import shutil
 import signal
 import socket
@@ -311,6 +313,68 @@ def test_reload_swaps_certificate(ctx):
         assert wait_for(lambda: "cannot load certificate" in
                         server.read_log())
         assert fingerprint() == after
+    finally:
+        finish(server)
+
+
+def run_on_terminal(argv, timeout=10):
+    """Runs argv with a terminal of its own; its output and exit status,
+    or None for the status when it was still running after timeout."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+    out, deadline = b"", time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:     # EIO: the child closed its side
+                chunk = b""
+            out += chunk
+            if not chunk:
+                break
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+        return out, None
+    os.close(fd)
+    if not done:
+        _, status = os.waitpid(pid, 0)
+    return out, os.waitstatus_to_exitcode(status)
+
+
+def test_encrypted_key_refused_without_a_prompt(ctx):
+    """A key with a passphrase, with a terminal to prompt on: capsuled
+    says why it cannot use the key and exits, rather than wait for
+    someone to type the passphrase (OpenSSL's own way)."""
+    server = start(ctx["binary"])
+    try:
+        locked = os.path.join(server.folder, "locked.pem")
+        subprocess.run(["openssl", "pkey", "-in", server.key, "-aes256",
+                        "-passout", "pass:secret", "-out", locked],
+                       check=True, capture_output=True)
+        conf = os.path.join(server.folder, "locked.conf")
+        with open(server.config) as f, open(conf, "w") as g:
+            g.write(f.read().replace(server.key, locked).replace(
+                "gemini_port %d" % server.gemini_port,
+                "gemini_port %d" % capsule.free_port()).replace(
+                "gopher_port %d" % server.gopher_port,
+                "gopher_port %d" % capsule.free_port()))
+        out, status = run_on_terminal([ctx["binary"], "-f", conf])
+        assert status is not None, "waited at a prompt: %r" % out
+        assert status == 2, (status, out)
+        assert b"cannot load key: it is encrypted" in out, out
+        assert b"pass phrase" not in out, out
+        # The server already running kept its key and answers.
+        assert front(server).startswith(b"20 text/gemini")
     finally:
         finish(server)
 

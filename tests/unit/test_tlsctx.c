@@ -78,6 +78,24 @@ tls_files_remove(struct tls_files *tf)
 	rmdir(tf->dir);
 }
 
+/* Writes tf's key again, encrypted with a passphrase. */
+static void
+tls_files_encrypt_key(const struct tls_files *tf)
+{
+	FILE *f = fopen(tf->key, "r");
+	EVP_PKEY *pkey;
+
+	ck_assert_ptr_nonnull(f);
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	ck_assert_ptr_nonnull(pkey);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(f = fopen(tf->key, "w"));
+	ck_assert_int_eq(PEM_write_PrivateKey(f, pkey, EVP_aes_256_cbc(),
+	    (const unsigned char *)"secret", 6, NULL, NULL), 1);
+	ck_assert_int_eq(fclose(f), 0);
+	EVP_PKEY_free(pkey);
+}
+
 /* Runs both ends' handshakes until neither wants more. */
 static void
 tls_pump(SSL *client, SSL *server)
@@ -309,6 +327,30 @@ START_TEST(test_tlsctx_errors_name_the_file)
 	ck_assert_msg(strstr(err.data, "cannot load certificate") != NULL,
 	    "%s", err.data);
 	ck_assert_ptr_nonnull(strstr(err.data, missing));
+	/* OpenSSL started without its texts; they are loaded to say this. */
+	ck_assert_msg(strstr(err.data, "SSL routines") != NULL, "%s",
+	    err.data);
+	buf_release(&err);
+	tls_files_remove(&tf);
+}
+END_TEST
+
+/* A key with a passphrase: refused at once, saying why, not prompted
+ * for on the terminal (which would stop the server until typed). */
+START_TEST(test_tlsctx_encrypted_key_is_refused)
+{
+	struct tls_files tf;
+	struct buf err = BUF_INIT;
+
+	tls_files_make(&tf, false);
+	tls_files_encrypt_key(&tf);
+	ck_assert_ptr_null(tlsctx_new(tf.cert, tf.key, "capsule.example",
+	    &err));
+	ck_assert_msg(strncmp(err.data, tf.key, strlen(tf.key)) == 0 &&
+	    strstr(err.data, "cannot load key: it is encrypted") != NULL,
+	    "%s", err.data);
+	ck_assert_msg(strstr(err.data, "PEM routines") != NULL, "%s",
+	    err.data);
 	buf_release(&err);
 	tls_files_remove(&tf);
 }
@@ -325,6 +367,7 @@ tlsctx_test_suite(void)
 	tcase_add_test(tc, test_tlsctx_contexts_share_ticket_keys);
 	tcase_add_test(tc, test_tlsctx_tickets_stay_with_their_capsule);
 	tcase_add_test(tc, test_tlsctx_errors_name_the_file);
+	tcase_add_test(tc, test_tlsctx_encrypted_key_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
