@@ -396,6 +396,8 @@ build_scan_entry(struct build *b, const char *rel, const char *name,
 			rc = build_add_file(b, rel, name, path.data, &st);
 			item->kind = 'f';
 		}
+	} else if (!b->inventory_only) {
+		log_warn("%s: not a file or a folder, not served", path.data);
 	}
 out:
 	buf_release(&path);

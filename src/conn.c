@@ -380,7 +380,11 @@ conn_open_file(const struct store_entry *e)
 	struct stat st;
 	int fd;
 
-	if ((fd = open(e->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO put in the file's place would hold the open,
+	 * and the worker's loop with it, until someone wrote to it.  Reads of
+	 * a regular file do not heed the flag. */
+	if ((fd = open(e->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || st.st_dev != e->dev ||
 	    st.st_ino != e->ino || !S_ISREG(st.st_mode)) {

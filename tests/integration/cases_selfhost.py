@@ -379,6 +379,39 @@ def test_encrypted_key_refused_without_a_prompt(ctx):
         finish(server)
 
 
+def test_streamed_file_swapped_for_fifo(ctx):
+    """A file too big to keep in memory is opened per request: swapped
+    for a FIFO, it answers "not found" at once, and the worker that
+    tried keeps serving (an open that waited for a writer would stop
+    its loop)."""
+    server = start(ctx["binary"], extra="watch no\nworkers 1\n")
+    try:
+        big = os.path.join(server.content, "files", "big.bin")
+        os.unlink(big)
+        os.mkfifo(big)
+        start_time = time.monotonic()
+        body, _ = server.gemini(b"gemini://localhost/files/big.bin\r\n",
+                                timeout=10)
+        assert body.startswith(b"51 "), body[:60]
+        assert server.gopher(b"/files/big.bin\r\n", timeout=10).startswith(
+            b"3"), "gopher answered otherwise"
+        assert time.monotonic() - start_time < 5
+        assert front(server).startswith(b"20 text/gemini")
+        # A FIFO among the pages: named in the log, skipped, and the
+        # reload goes through.
+        os.mkfifo(os.path.join(server.content, "pipe.md"))
+        with open(os.path.join(server.content, "later.md"), "w") as f:
+            f.write("# Added with the FIFO\n")
+        server.proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: "pipe.md: not a file or a folder, not "
+                        "served" in server.read_log()), server.read_log()
+        assert wait_for(lambda: server.gopher(b"/later\r\n").startswith(
+            b"iAdded with the FIFO"))
+        assert server.gopher(b"/pipe\r\n").startswith(b"3")
+    finally:
+        finish(server)
+
+
 def test_inotify_reload(ctx):
     server = start(ctx["binary"])
     try:

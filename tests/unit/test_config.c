@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "tests.h"
@@ -281,6 +282,25 @@ START_TEST(test_config_missing_file)
 }
 END_TEST
 
+/* A FIFO in the config's place: refused at once, not waited on for a
+ * writer (which would hang a start or a reload). */
+START_TEST(test_config_fifo_refused)
+{
+	char dir[] = "/tmp/capsuled-conf-XXXXXX", path[64];
+	struct buf err = BUF_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/capsuled.conf", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(config_load(path, false, &err));
+	ck_assert_msg(strstr(err.data, ": not a regular file") != NULL &&
+	    strncmp(err.data, path, strlen(path)) == 0, "%s", err.data);
+	buf_release(&err);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* A config over the limit is an error, not a config cut short. */
 START_TEST(test_config_oversized_file)
 {
@@ -335,6 +355,7 @@ config_test_suite(void)
 	tcase_add_test(tc, test_config_reload_fails_blocks_alone);
 	tcase_add_test(tc, test_config_missing_file);
 	tcase_add_test(tc, test_config_oversized_file);
+	tcase_add_test(tc, test_config_fifo_refused);
 	tcase_add_test(tc, test_config_number);
 	suite_add_tcase(s, tc);
 	return s;
