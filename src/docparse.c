@@ -1146,7 +1146,7 @@ doc_parse_in_parts(const char *markdown, size_t len, size_t part_bytes)
 	struct doc_walk w;
 	struct mdsplit split;
 	size_t first_cut = len;
-	cmark_node *root;
+	struct doc_part whole = { .root = NULL, .line_base = 0 };
 
 	memset(&w, 0, sizeof(w));
 	w.doc = xcalloc(1, sizeof(*w.doc));
@@ -1161,9 +1161,9 @@ doc_parse_in_parts(const char *markdown, size_t len, size_t part_bytes)
 	if (first_cut < len) {
 		doc_walk_parts(&w, markdown, len, part_bytes, &split,
 		    first_cut);
-	} else if ((root = doc_cmark_parse(markdown, len)) != NULL) {
-		doc_walk_tree(&w, root);
-		cmark_node_free(root);
+	} else {
+		whole.root = doc_cmark_parse(markdown, len);
+		doc_walk_part(&w, &whole);
 	}
 	doc_finish_notes(&w);
 	buf_release(&w.text);
